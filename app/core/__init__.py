@@ -1,0 +1,1 @@
+"""The GUI-free core: datasets, palette, engine and catalog. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""Datasets: loading, validation report, fingerprint, splits and in-memory tensors."""

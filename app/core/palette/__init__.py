@@ -1,1 +1,28 @@
-"""The architecture palette: a registry of model specs that build ``nn.Module``s."""
+"""The architecture palette: a registry of model specs that build ``nn.Module``s.
+
+Importing this package, listing specs and reading their options never imports torch (the GUI
+shows the palette before torch has loaded); ``ArchitectureSpec.build``, ``describe``,
+``load_local_weights`` and ``freeze_backbone`` import it when called.
+"""
+
+from ._hyperparams import HyperParam
+from ._registry import default_model, get_spec, list_specs
+from ._spec import ArchitectureSpec, BuildInfo
+from ._summary import ModelSummary, count_parameters, describe, summarize
+from ._weights import WeightsReport, freeze_backbone, load_local_weights
+
+__all__ = [
+    "ArchitectureSpec",
+    "BuildInfo",
+    "HyperParam",
+    "ModelSummary",
+    "WeightsReport",
+    "count_parameters",
+    "default_model",
+    "describe",
+    "freeze_backbone",
+    "get_spec",
+    "list_specs",
+    "load_local_weights",
+    "summarize",
+]

@@ -1,0 +1,95 @@
+"""Headless batch mode: plan every experiment, train them in order, summarise, exit code.
+
+Exit codes: 0 every run completed; 1 a run failed or diverged; 2 the file or a dataset is
+invalid (nothing trained, the catalog untouched); 130 interrupted by Ctrl-C (the running run
+is saved as ``stopped`` with its checkpoint, later experiments are not started).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from app.batch._console import ConsoleProgress
+from app.batch._experiments import read_experiments
+from app.batch._summary import format_table, write_summary_json
+from app.core.catalog import Catalog
+from app.core.engine import COMPLETED, STOPPED, RunControl
+from app.core.errors import ModelDeskError
+from app.core.runs import RunOutcome, execute, plan_run, resume
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = None,
+              out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        experiments = read_experiments(Path(file))
+        planned = [plan_run(e.config, where=e.where) for e in experiments]
+        catalog = Catalog(catalog_path)
+    except ModelDeskError as error:
+        print(f"error: {error}", file=err)
+        return EXIT_INVALID
+    print(f"{len(planned)} run(s) from {file}; catalog {catalog_path}", file=out, flush=True)
+    outcomes: list[RunOutcome] = []
+    control = RunControl()
+    with stop_on_interrupt(control):
+        for number, plan in enumerate(planned, start=1):
+            label = f"[{number}/{len(planned)}] {plan.name}"
+            try:
+                outcome = execute(plan, catalog, callbacks=(ConsoleProgress(label, out),),
+                                  control=control)
+            except ModelDeskError as error:
+                print(f"error: {error}", file=err)
+                return EXIT_INVALID
+            outcomes.append(outcome)
+            if control.stop_requested:
+                break
+    print("\n" + format_table(outcomes), file=out, flush=True)
+    if summary_json is not None:
+        write_summary_json(summary_json, outcomes)
+    if control.stop_requested or any(o.status == STOPPED for o in outcomes):
+        skipped = len(planned) - len(outcomes)
+        note = f"; {skipped} experiment(s) not started" if skipped else ""
+        print(f"interrupted: run {outcomes[-1].run_id} saved as stopped; resume it with "
+              f"--resume {outcomes[-1].run_id}{note}", file=err)
+        return EXIT_INTERRUPTED
+    return EXIT_OK if all(o.status == COMPLETED for o in outcomes) else EXIT_RUN_FAILED
+
+
+def resume_run(run_id: int, catalog_path: Path, *, out: TextIO | None = None) -> int:
+    """``--resume``: continue a run in the same catalog record; exit codes as for a batch."""
+    control = RunControl()
+    with stop_on_interrupt(control):
+        outcome = resume(Catalog(catalog_path), run_id,
+                         callbacks=(ConsoleProgress(f"run {run_id}", out),), control=control)
+    if outcome.status == STOPPED:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if outcome.status == COMPLETED else EXIT_RUN_FAILED
+
+
+@contextmanager
+def stop_on_interrupt(control: RunControl) -> Iterator[None]:
+    """First Ctrl-C asks the run to stop at the next batch; a second one aborts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if control.stop_requested:
+            raise KeyboardInterrupt
+        control.request_stop()
+        print("\nstopping after this step (Ctrl-C again to abort)...", file=sys.stderr,
+              flush=True)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,48 @@
+"""The end-of-batch summary: a table for people and a JSON record per run for machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from app.core.engine import atomic_write
+from app.core.runs import RunOutcome
+
+
+def summary_records(outcomes: Sequence[RunOutcome]) -> list[dict[str, Any]]:
+    return [
+        {"run_id": o.run_id, "name": o.name, "status": o.status, "model": o.model,
+         "dataset_fingerprint": o.fingerprint, "best_val_metric_name": o.best_metric_name,
+         "best_val_metric": o.best_metric, "best_epoch": o.best_epoch,
+         "epochs_done": o.epochs_done, "test_accuracy": o.test_accuracy,
+         "test_macro_f1": o.test_macro_f1, "wall_seconds": round(o.wall_seconds, 3),
+         "message": o.message}
+        for o in outcomes
+    ]
+
+
+def write_summary_json(path: Path, outcomes: Sequence[RunOutcome]) -> None:
+    text = json.dumps({"runs": summary_records(outcomes)}, indent=2)
+    atomic_write(Path(path), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def format_table(outcomes: Sequence[RunOutcome]) -> str:
+    """A plain-text table: run id, name, model, status, best val metric, test accuracy, time."""
+    header = ("run", "name", "model", "status", "best val", "test acc", "macro F1", "time")
+    rows = [header]
+    for o in outcomes:
+        best = "-" if o.best_metric is None else f"{o.best_metric_name} {o.best_metric:.4f}"
+        rows.append((str(o.run_id), o.name, o.model, o.status, best, _pct(o.test_accuracy),
+                     "-" if o.test_macro_f1 is None else f"{o.test_macro_f1:.3f}",
+                     f"{o.wall_seconds:.1f}s"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2%}"

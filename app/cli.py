@@ -1,0 +1,120 @@
+"""Command line of ``main.py``: parse arguments, dispatch, turn errors into exit codes.
+
+User errors (``ModelDeskError``) print their message and exit 2; tracebacks of anything else
+go to the log file only, with a one-line pointer to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import app
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+EPILOG = """\
+examples:
+  main.py --batch resources/samples/experiments.toml
+  main.py --inspect resources/samples/topics.csv --json report.json
+  main.py --resume 12
+
+exit codes: 0 all runs completed, 1 a run failed or diverged, 2 invalid file, dataset or
+arguments, 130 interrupted (the running run is saved as stopped and can be resumed).
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="ModelDesk: train neural networks on your own images and texts and keep a "
+                    "catalog of every run.")
+    parser.add_argument("--version", action="version", version=f"ModelDesk {app.__version__}")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--batch", metavar="FILE.toml", type=Path,
+                      help="train the experiments in a TOML file without a window")
+    mode.add_argument("--inspect", metavar="PATH", type=Path,
+                      help="validate a dataset and print its report without training")
+    mode.add_argument("--resume", metavar="RUN_ID", type=int,
+                      help="continue a stopped or interrupted run from its last checkpoint")
+    parser.add_argument("--catalog", metavar="PATH", type=Path,
+                        help="catalog file (default: $MODELDESK_CATALOG or the user data folder)")
+    parser.add_argument("--summary-json", metavar="OUT", type=Path,
+                        help="with --batch: write one JSON record per run to OUT")
+    table = parser.add_argument_group("text tables (with --inspect)")
+    table.add_argument("--json", metavar="OUT", type=Path, help="also write the report as JSON")
+    table.add_argument("--text-column", metavar="C", type=_column,
+                       help="text column name or 0-based index")
+    table.add_argument("--label-column", metavar="C", type=_column,
+                       help="label column name or 0-based index")
+    table.add_argument("--delimiter", metavar="D", help="column delimiter, e.g. ',' or '\\t'")
+    table.add_argument("--no-header", action="store_true",
+                       help="the table has no header row (default: detected)")
+    return parser
+
+
+def _column(value: str) -> str | int:
+    return int(value) if value.isdigit() else value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from app.logs import log_file, setup_logging
+
+    setup_logging()
+    from app.core.errors import ModelDeskError
+
+    try:
+        if args.batch:
+            return _batch(args)
+        if args.inspect:
+            return _inspect(args)
+        if args.resume is not None:
+            return _resume(args)
+    except ModelDeskError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except Exception as error:  # a bug: keep the traceback out of the user's face
+        logging.getLogger("modeldesk").exception("unexpected error")
+        print(f"unexpected error: {type(error).__name__}: {error}\n"
+              f"details are in {log_file()}", file=sys.stderr)
+        return EXIT_FAILED
+    parser.print_help()
+    return EXIT_OK
+
+
+def _catalog_path(args: argparse.Namespace) -> Path:
+    from app.core.catalog import resolve_catalog_path
+
+    return resolve_catalog_path(str(args.catalog) if args.catalog else None)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from app.batch import run_batch
+
+    return run_batch(args.batch, _catalog_path(args), summary_json=args.summary_json)
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from app.core.datasets import TableOptions, load_dataset
+
+    delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
+    options = TableOptions(text_column=args.text_column, label_column=args.label_column,
+                           delimiter=delimiter, has_header=False if args.no_header else None)
+    dataset = load_dataset(args.inspect, options)
+    print(dataset.report.format_text())
+    if args.json:
+        args.json.write_text(json.dumps(dataset.report.to_dict(), indent=2) + "\n",
+                             encoding="utf-8")
+    return EXIT_OK
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from app.batch import resume_run
+
+    return resume_run(args.resume, _catalog_path(args))

@@ -1,0 +1,63 @@
+"""Event records the engine emits; frozen so a GUI thread can hold them safely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Terminal statuses a run can end with (the catalog stores the same words).
+COMPLETED, STOPPED, FAILED, DIVERGED = "completed", "stopped", "failed", "diverged"
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    total_epochs: int
+    start_epoch: int  # 0 for a fresh run, the resumed checkpoint's epoch otherwise
+    steps_per_epoch: int
+    device: str
+    mixed_precision: bool
+    parameters: int
+    trainable_parameters: int
+    train_samples: int
+    val_samples: int
+    test_samples: int
+
+
+@dataclass(frozen=True)
+class StepEnd:
+    epoch: int  # 1-based
+    step: int  # 1-based within the epoch
+    steps_per_epoch: int
+    global_step: int
+    loss: float  # mean training loss over the steps since the previous StepEnd
+    lr: float
+    samples_per_second: float
+
+
+@dataclass(frozen=True)
+class EpochEnd:
+    epoch: int  # 1-based
+    total_epochs: int
+    global_step: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    lr: float
+    seconds: float
+    is_best: bool
+    best_metric_name: str
+    best_metric: float | None
+    best_epoch: int
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    status: str  # completed | stopped | failed | diverged
+    message: str
+    epochs_done: int
+    wall_seconds: float
+    best_metric_name: str
+    best_metric: float | None
+    best_epoch: int
+    test_metrics: dict[str, Any] | None = field(default=None)

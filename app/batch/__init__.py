@@ -13,5 +13,5 @@ from app.batch._runner import (
 from app.batch._summary import format_table, summary_records, write_summary_json
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT_RUN_FAILED", "Experiment",
-           "format_table", "read_experiments", "resume_run", "run_batch", "stop_on_interrupt", "summary_records",
-           "write_summary_json"]
+           "format_table", "read_experiments", "resume_run", "run_batch", "stop_on_interrupt",
+           "summary_records", "write_summary_json"]

@@ -46,10 +46,7 @@ def predict(model: nn.Module, split: Any, to_model_input: Any, device: torch.dev
                 logits_parts.append(logits.cpu())
     finally:
         model.train(was_training)
-    if logits_parts:
-        logits = torch.cat(logits_parts)
-    else:
-        logits = torch.empty((0, 0))
+    logits = torch.cat(logits_parts) if logits_parts else torch.empty((0, 0))
     probabilities = torch.softmax(logits, dim=1) if logits.numel() else logits
     count = len(split.labels)
     return Predictions(

@@ -4,16 +4,33 @@ No Qt here, and torch is imported only inside the functions that build tensors, 
 ``import app.core.datasets`` stays cheap for the GUI's first paint.
 """
 
+from app.core.datasets._image_cache import clear_image_cache, decode_count
+from app.core.datasets._inference import encode_for_inference
 from app.core.datasets._load import clear_dataset_cache, load_dataset
+from app.core.datasets._prepare import PreparedData, TensorSplit, prepare_data
 from app.core.datasets._records import Dataset, DuplicateGroup, SkippedSample, TableOptions
 from app.core.datasets._report import ValidationReport
+from app.core.datasets._split import Split, split_dataset
+from app.core.datasets._vocab import PAD_ID, UNK_ID, Vocabulary, tokenize
 
 __all__ = [
+    "PAD_ID",
+    "UNK_ID",
     "Dataset",
     "DuplicateGroup",
+    "PreparedData",
     "SkippedSample",
+    "Split",
     "TableOptions",
+    "TensorSplit",
     "ValidationReport",
+    "Vocabulary",
     "clear_dataset_cache",
+    "clear_image_cache",
+    "decode_count",
+    "encode_for_inference",
     "load_dataset",
+    "prepare_data",
+    "split_dataset",
+    "tokenize",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.core.engine import RunConfig
 from app.core.errors import ConfigError
+from app.core.runs import make_config
 
 _TOP_LEVEL = {"defaults", "experiment"}
 _PATH_KEYS = ("dataset", "weights")
@@ -87,7 +88,7 @@ def _expand(path: Path, number: int, table: dict[str, Any]) -> list[Experiment]:
             suffix = ", ".join(f"{k}={v}" for k, v in zip(keys, combo, strict=True))
             values["name"] = f"{base} [{suffix}]"
         values = _resolve_paths(path.parent, values)
-        experiments.append(Experiment(RunConfig.from_mapping(values, where=where), where))
+        experiments.append(Experiment(make_config(values, where=where), where))
     return experiments
 
 

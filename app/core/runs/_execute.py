@@ -102,11 +102,12 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: tuple[Callback, ...] = (
 def _build_model(planned: PlannedRun, data: Any) -> Any:
     import torch
 
-    config = planned.config
+    config, options = planned.config, dict(planned.model_options)
+    if "max_length" in options and "max_length" not in config.model_options:
+        options["max_length"] = data.preprocessing["max_length"]  # position table fits the data
     torch.manual_seed(config.seed)
     model = planned.spec.build(len(planned.dataset.class_names), in_channels=data.in_channels or 3,
-                               image_size=data.image_size, vocab_size=data.vocab_size,
-                               **planned.model_options)
+                               image_size=data.image_size, vocab_size=data.vocab_size, **options)
     if config.weights:
         report = load_local_weights(model, config.weights)
         log.info("loaded weights from %s: %s", config.weights, report)

@@ -6,6 +6,7 @@ fails in seconds with exit code 2 instead of after an hour of training.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,22 @@ class PlannedRun:
 def table_options(config: RunConfig) -> TableOptions:
     return TableOptions(text_column=config.text_column, label_column=config.label_column,
                         delimiter=config.delimiter, has_header=config.has_header)
+
+
+def make_config(values: Mapping[str, Any], *, where: str = "") -> RunConfig:
+    """A ``RunConfig`` from user values on top of the chosen architecture's training defaults.
+
+    Precedence: explicit values, then the palette's defaults for the model (epochs, batch
+    size, optimiser, learning rate), then ``RunConfig``'s own defaults.
+    """
+    defaults: dict[str, Any] = {}
+    model = values.get("model")
+    if isinstance(model, str) and model:
+        try:
+            defaults = dict(get_spec(model).training_defaults)
+        except ConfigError as error:
+            raise ConfigError(f"{where}: {error}" if where else str(error)) from None
+    return RunConfig.from_mapping({**defaults, **values}, where=where)
 
 
 def plan_run(config: RunConfig, *, where: str = "") -> PlannedRun:

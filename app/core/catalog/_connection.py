@@ -1,0 +1,134 @@
+"""Short-lived connections and transactions, and the translation of SQLite errors.
+
+Every catalog operation opens its own connection, runs one transaction and closes it. That is
+what makes the catalog safe from any thread (``sqlite3`` connections must not cross threads) and
+from several processes (SQLite's file locks arbitrate; WAL lets readers run beside a writer).
+Writes start with ``BEGIN IMMEDIATE`` so they take the write lock up front and wait on the busy
+timeout instead of failing half-way with ``SQLITE_BUSY`` when a read turns into a write.
+
+Inside a transaction use only ``Database.execute`` and ``Database.query``: sqlite-utils 3's
+table helpers (``insert``, ``update``, …) wrap themselves in ``with conn:``, which would commit
+our transaction half-way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from app.core.errors import CatalogError
+
+BUSY_TIMEOUT_S = 10.0
+"""How long an operation waits for another writer before giving up."""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open ``path`` with our pragmas; the driver's own transaction handling is switched off."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # NORMAL is crash-safe in WAL mode: a killed process never corrupts the file or loses
+        # a committed transaction; only a power cut may drop the last few commits.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextmanager
+def transaction(path: Path, *, write: bool) -> Iterator[Database]:
+    """Yield a :class:`Database` inside one transaction; commit on success, else roll back.
+
+    Reads use a deferred ``BEGIN`` so several SELECTs see one consistent snapshot.
+    """
+    try:
+        conn = connect(path)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    try:
+        db = Database(conn, recursive_triggers=False, execute_plugins=False)
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield db
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback_quietly(conn)
+            raise
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    finally:
+        conn.close()
+
+
+def _rollback_quietly(conn: sqlite3.Connection) -> None:
+    """Roll back without masking the error that got us here."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def ensure_wal(path: Path) -> None:
+    """Switch the file to WAL journaling (persistent, so this is a no-op after the first time).
+
+    Switching needs a moment alone with the file; when another process holds it, retry until
+    the busy timeout runs out rather than fail the open.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            with closing(connect(path)) as conn:
+                # Reading the schema first makes a non-SQLite file fail here, with a clear error.
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() == "wal":
+                    return
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() == "wal":
+                    return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                raise translate(exc, path) from exc
+        except sqlite3.Error as exc:
+            raise translate(exc, path) from exc
+        if time.monotonic() > deadline:
+            raise CatalogError(f"could not switch the catalog {path} to WAL mode")
+        time.sleep(0.05)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def translate(exc: sqlite3.Error, path: Path) -> CatalogError:
+    """Turn an SQLite error into a message a user can act on (the original stays chained)."""
+    text = str(exc)
+    lower = text.lower()
+    if "not a database" in lower or "file is encrypted" in lower:
+        return CatalogError(
+            f"{path} is not a ModelDesk catalog (it is not an SQLite database); "
+            "choose another catalog file or move this one away"
+        )
+    if "malformed" in lower or "corrupt" in lower:
+        return CatalogError(
+            f"the catalog {path} is damaged ({text}); restore it from a backup or start a new one"
+        )
+    if _is_busy(exc):
+        return CatalogError(
+            f"the catalog {path} stayed locked by another ModelDesk process for more than "
+            f"{BUSY_TIMEOUT_S:g} s; try again"
+        )
+    if "unable to open" in lower:
+        return CatalogError(
+            f"cannot open the catalog {path}: check that the folder exists and is writable"
+        )
+    if "readonly" in lower or "read-only" in lower:
+        return CatalogError(f"the catalog {path} is read-only; ModelDesk needs to write to it")
+    return CatalogError(f"catalog {path}: {text}")

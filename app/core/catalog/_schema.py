@@ -1,0 +1,158 @@
+"""Schema of the catalog file and the ordered migrations that build it.
+
+The schema version is SQLite's ``PRAGMA user_version``: migration ``MIGRATIONS[n]`` takes a
+file from version ``n`` to ``n + 1``. A fresh file is version 0, so the first migration creates
+everything. To change the schema, append a function; never edit a released one. All pending
+migrations run inside the caller's single ``BEGIN IMMEDIATE`` transaction together with the
+``user_version`` bumps, so a process killed mid-upgrade leaves the old version intact and two
+processes opening one old file upgrade it exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from app.core.errors import CatalogError
+
+APPLICATION_ID = 0x4D444B43  # "MDKC": marks an SQLite file as a ModelDesk catalog
+
+Migration = Callable[[Database], None]
+
+_V1_STATEMENTS: tuple[str, ...] = (
+    f"PRAGMA application_id = {APPLICATION_ID}",
+    """
+    CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        class_names TEXT NOT NULL DEFAULT '[]',
+        class_counts TEXT NOT NULL DEFAULT '{}',
+        num_samples INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (fingerprint, path)
+    )
+    """,
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN
+            ('queued', 'running', 'completed', 'stopped', 'failed', 'diverged')),
+        model TEXT NOT NULL,
+        dataset_id INTEGER NOT NULL REFERENCES datasets (id),
+        parent_run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        config TEXT NOT NULL DEFAULT '{}',
+        seed INTEGER,
+        device TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        wall_seconds REAL,
+        epochs_done INTEGER NOT NULL DEFAULT 0,
+        total_epochs INTEGER,
+        message TEXT NOT NULL DEFAULT '',
+        environment TEXT NOT NULL DEFAULT '{}',
+        pid INTEGER,
+        hostname TEXT,
+        best_val_metric_name TEXT,
+        best_val_metric REAL,
+        best_epoch INTEGER,
+        final_train_loss REAL,
+        final_val_loss REAL,
+        final_val_accuracy REAL,
+        test_accuracy REAL,
+        test_macro_f1 REAL,
+        test_metrics TEXT,
+        notes TEXT NOT NULL DEFAULT '',
+        run_dir TEXT
+    )
+    """,
+    "CREATE INDEX runs_by_status ON runs (status)",
+    "CREATE INDEX runs_by_model ON runs (model)",
+    "CREATE INDEX runs_by_dataset ON runs (dataset_id)",
+    "CREATE INDEX runs_by_parent ON runs (parent_run_id)",
+    "CREATE INDEX runs_by_created ON runs (created_at)",
+    "CREATE INDEX runs_by_test_accuracy ON runs (test_accuracy)",
+    "CREATE INDEX runs_by_best_val ON runs (best_val_metric)",
+    """
+    CREATE TABLE metrics (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        epoch INTEGER,
+        value REAL,
+        timestamp TEXT NOT NULL,
+        PRIMARY KEY (run_id, key, step)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE artifacts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        format TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (run_id, kind, path)
+    )
+    """,
+    """
+    CREATE TABLE tags (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (run_id, tag)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX tags_by_tag ON tags (tag, run_id)",
+)
+
+
+def _v1_create_everything(db: Database) -> None:
+    """Version 0 → 1: datasets, runs, metrics, artifacts and tags with their indexes."""
+    for statement in _V1_STATEMENTS:
+        db.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1_create_everything]
+"""Ordered migrations; ``len(MIGRATIONS)`` is the version this code writes."""
+
+
+def latest_version() -> int:
+    """The schema version this build of ModelDesk creates and understands."""
+    return len(MIGRATIONS)
+
+
+def read_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database, path: Path) -> int:
+    """Bring the file up to :func:`latest_version`; return the version found.
+
+    Must run inside a write transaction the caller opened (and commits or rolls back).
+    """
+    found = read_version(db)
+    latest = latest_version()
+    if found > latest:
+        raise CatalogError(
+            f"the catalog {path} was written by a newer ModelDesk (schema version {found}; "
+            f"this version understands up to {latest}). Upgrade ModelDesk to open it."
+        )
+    application_id = int(db.execute("PRAGMA application_id").fetchone()[0])
+    if found == 0 and db.table_names():
+        raise CatalogError(
+            f"{path} is an SQLite database but not a ModelDesk catalog; "
+            "choose a new file name for the catalog"
+        )
+    if found > 0 and application_id != APPLICATION_ID:
+        raise CatalogError(f"{path} is an SQLite database but not a ModelDesk catalog")
+    for version in range(found, latest):
+        MIGRATIONS[version](db)
+        db.execute(f"PRAGMA user_version = {version + 1}")
+    return found

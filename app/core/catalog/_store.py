@@ -1,0 +1,474 @@
+"""The :class:`Catalog`: every run ModelDesk trains, with its dataset, metrics and files."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.core.catalog import _queries, _schema
+from app.core.catalog._compare import build_comparison
+from app.core.catalog._connection import ensure_wal, transaction
+from app.core.catalog._files import file_digest, pid_alive, remove_run_folder, to_stored
+from app.core.catalog._queries import RunFilter, check_status
+from app.core.catalog._records import (
+    RESUMABLE_STATUSES,
+    TERMINAL_STATUSES,
+    ArtifactRecord,
+    Comparison,
+    DatasetRecord,
+    History,
+    RunDetail,
+    RunRecord,
+    artifact_from_row,
+    dataset_from_row,
+    nan_to_none,
+    to_json,
+    utc_now,
+)
+from app.core.errors import CatalogError
+
+
+class Catalog:
+    """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
+
+    Thread and process safety: a ``Catalog`` holds no connection, only a path. Each method opens
+    its own connection, runs exactly one transaction and closes the connection, so one instance
+    may be shared by any number of threads, and any number of processes may open the same file.
+    Writes begin with ``BEGIN IMMEDIATE`` and wait up to 10 s (the busy timeout) for another
+    writer; the file is in WAL mode, so reads never wait for writes and see a consistent
+    snapshot. Each write method is atomic: a process killed at any moment leaves either all of a
+    call's changes or none of them. Records returned are frozen snapshots and never change.
+
+    Timestamps are UTC ISO-8601 strings (``2026-05-09T07:35:25.123456Z``), fixed width so that
+    text order is time order. Paths under the runs folder (``<stem>_runs`` next to the file) are
+    stored relative to it, so a catalog moved together with that folder keeps its files.
+
+    Raises:
+        CatalogError: the file is not a catalog, was written by a newer ModelDesk, is locked for
+            longer than the busy timeout, or a run/dataset asked for does not exist.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = Path(path).expanduser().absolute()
+        if self._path.is_dir():
+            raise CatalogError(f"{self._path} is a folder; the catalog must be a file")
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CatalogError(
+                f"cannot create the folder for the catalog {self._path}: {exc}"
+            ) from exc
+        ensure_wal(self._path)
+        with self._write() as db:
+            _schema.migrate(db, self._path)
+
+    def __repr__(self) -> str:
+        return f"Catalog({str(self._path)!r})"
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def runs_root(self) -> Path:
+        """Folder holding one sub-folder per run: ``<catalog folder>/<file stem>_runs``."""
+        return self._path.parent / f"{self._path.stem}_runs"
+
+    def schema_version(self) -> int:
+        with self._read() as db:
+            return _schema.read_version(db)
+
+    # ----------------------------------------------------------------------------- datasets
+
+    def register_dataset(
+        self,
+        path: str | os.PathLike[str],
+        kind: str,
+        fingerprint: str,
+        class_names: Sequence[str],
+        class_counts: Mapping[str, int],
+        num_samples: int,
+    ) -> int:
+        """Record a dataset (path made absolute); return the existing id for a known pair."""
+        row = {
+            "path": str(Path(path).expanduser().absolute()),
+            "kind": kind,
+            "fingerprint": fingerprint,
+            "class_names": json.dumps(list(class_names)),
+            "class_counts": json.dumps({str(k): int(v) for k, v in class_counts.items()}),
+            "num_samples": int(num_samples),
+            "created_at": utc_now(),
+        }
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO datasets (path, kind, fingerprint, class_names, class_counts,"
+                " num_samples, created_at) VALUES (:path, :kind, :fingerprint, :class_names,"
+                " :class_counts, :num_samples, :created_at)"
+                " ON CONFLICT (fingerprint, path) DO NOTHING",
+                row,
+            )
+            found = db.execute(
+                "SELECT id FROM datasets WHERE fingerprint = :fingerprint AND path = :path", row
+            ).fetchone()
+            return int(found[0])
+
+    def get_dataset(self, dataset_id: int) -> DatasetRecord:
+        with self._read() as db:
+            return self._dataset(db, dataset_id)
+
+    def list_datasets(self) -> list[DatasetRecord]:
+        with self._read() as db:
+            return [dataset_from_row(row) for row in db.query("SELECT * FROM datasets ORDER BY id")]
+
+    # ----------------------------------------------------------------------------- run lifecycle
+
+    def create_run(
+        self,
+        *,
+        name: str,
+        model: str,
+        dataset_id: int,
+        config: Mapping[str, Any],
+        seed: int | None,
+        total_epochs: int | None,
+        environment: Mapping[str, Any],
+        status: str = "queued",
+        parent_run_id: int | None = None,
+    ) -> int:
+        """Add a run and return its id (ids are never reused, even after deletes)."""
+        row = {
+            "name": name,
+            "status": check_status(status),
+            "model": model,
+            "dataset_id": int(dataset_id),
+            "parent_run_id": parent_run_id,
+            "config": self._json(config, "run config"),
+            "seed": seed,
+            "total_epochs": total_epochs,
+            "environment": self._json(environment, "environment"),
+            "created_at": utc_now(),
+        }
+        with self._write() as db:
+            self._dataset(db, dataset_id)
+            if parent_run_id is not None:
+                self._require_run(db, parent_run_id)
+            columns = ", ".join(row)
+            values = ", ".join(f":{column}" for column in row)
+            cursor = db.execute(f"INSERT INTO runs ({columns}) VALUES ({values})", row)
+            run_id = int(cursor.lastrowid or 0)
+            db.execute("UPDATE runs SET run_dir = ? WHERE id = ?", (str(run_id), run_id))
+            return run_id
+
+    def mark_running(self, run_id: int, *, device: str, pid: int, hostname: str) -> None:
+        """Status → running; ``started_at`` keeps the first start across resumes."""
+        self._update(
+            run_id,
+            {"status": "running", "device": device, "pid": int(pid), "hostname": hostname,
+             "finished_at": None, "message": ""},
+            started_at=utc_now(),
+        )  # fmt: skip
+
+    def log_metrics(
+        self, run_id: int, points: Iterable[tuple[str, int, int | None, float]]
+    ) -> None:
+        """Log ``(key, step, epoch, value)`` points in one transaction; re-logged steps replace."""
+        now = utc_now()
+        rows = [
+            (int(run_id), str(key), int(step), None if epoch is None else int(epoch),
+             nan_to_none(value), now)
+            for key, step, epoch, value in points
+        ]  # fmt: skip
+        if not rows:
+            return
+        with self._write() as db:
+            self._require_run(db, run_id)
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO metrics (run_id, key, step, epoch, value, timestamp)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def update_progress(
+        self,
+        run_id: int,
+        *,
+        epochs_done: int,
+        best_val_metric_name: str | None = None,
+        best_val_metric: float | None = None,
+        best_epoch: int | None = None,
+        final_train_loss: float | None = None,
+        final_val_loss: float | None = None,
+        final_val_accuracy: float | None = None,
+    ) -> None:
+        """Update the denormalised progress columns; arguments left ``None`` keep their value."""
+        optional = {
+            "best_val_metric_name": best_val_metric_name,
+            "best_val_metric": best_val_metric,
+            "best_epoch": best_epoch,
+            "final_train_loss": final_train_loss,
+            "final_val_loss": final_val_loss,
+            "final_val_accuracy": final_val_accuracy,
+        }
+        fields = {"epochs_done": int(epochs_done)}
+        fields.update({key: value for key, value in optional.items() if value is not None})
+        self._update(run_id, fields)
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        message: str = "",
+        wall_seconds: float | None = None,
+        test_metrics: Mapping[str, Any] | None = None,
+    ) -> None:
+        """End a run; ``test_metrics['accuracy']``/``['macro_f1']`` also fill sortable columns."""
+        if check_status(status) not in TERMINAL_STATUSES:
+            allowed = ", ".join(sorted(TERMINAL_STATUSES))
+            raise CatalogError(f"a run cannot finish as {status!r}; use one of {allowed}")
+        fields: dict[str, Any] = {"status": status, "message": message, "finished_at": utc_now()}
+        if wall_seconds is not None:
+            fields["wall_seconds"] = float(wall_seconds)
+        if test_metrics is not None:
+            fields["test_metrics"] = self._json(test_metrics, "test metrics")
+            fields["test_accuracy"] = _number(test_metrics.get("accuracy"))
+            fields["test_macro_f1"] = _number(test_metrics.get("macro_f1"))
+        self._update(run_id, fields)
+
+    def set_status(self, run_id: int, status: str, message: str = "") -> None:
+        """Set the status; a terminal status also sets ``finished_at`` if it is still empty."""
+        terminal = check_status(status) in TERMINAL_STATUSES
+        self._update(
+            run_id,
+            {"status": status, "message": message},
+            finished_at=utc_now() if terminal else None,
+        )
+
+    def resumable(self, run_id: int) -> bool:
+        """Stopped or failed, or "running" on this host under a process that no longer exists."""
+        run = self.get_run_record(run_id)
+        if run.status in RESUMABLE_STATUSES:
+            return True
+        if run.status != "running" or run.pid is None:
+            return False
+        return run.hostname == socket.gethostname() and not pid_alive(run.pid)
+
+    # ----------------------------------------------------------------------------- files, tags
+
+    def add_artifact(
+        self, run_id: int, kind: str, path: str | os.PathLike[str], format: str
+    ) -> ArtifactRecord:
+        """Record a file with its size and sha256 (hashed before the write lock is taken)."""
+        file = Path(path).expanduser().absolute()
+        size, sha256 = file_digest(file)
+        row = {
+            "run_id": int(run_id), "kind": kind, "path": to_stored(file, self.runs_root),
+            "format": format, "size_bytes": size, "sha256": sha256, "created_at": utc_now(),
+        }  # fmt: skip
+        with self._write() as db:
+            self._require_run(db, run_id)
+            stored = db.query(
+                "INSERT INTO artifacts (run_id, kind, path, format, size_bytes, sha256, created_at)"
+                " VALUES (:run_id, :kind, :path, :format, :size_bytes, :sha256, :created_at)"
+                " ON CONFLICT (run_id, kind, path) DO UPDATE SET format = excluded.format,"
+                " size_bytes = excluded.size_bytes, sha256 = excluded.sha256,"
+                " created_at = excluded.created_at RETURNING *",
+                row,
+            )
+            return artifact_from_row(next(stored), self.runs_root)
+
+    def run_dir(self, run_id: int) -> Path:
+        """The run's folder (created on demand) for checkpoints, weights and predictions."""
+        folder = self.get_run_record(run_id).run_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def add_tag(self, run_id: int, tag: str) -> None:
+        self._change_tags(run_id, add=[tag])
+
+    def remove_tag(self, run_id: int, tag: str) -> None:
+        self._change_tags(run_id, remove=[tag])
+
+    def set_tags(self, run_id: int, tags: Iterable[str]) -> None:
+        """Replace all tags of a run."""
+        self._change_tags(run_id, add=list(tags), clear=True)
+
+    def set_notes(self, run_id: int, text: str) -> None:
+        self._update(run_id, {"notes": text})
+
+    def delete_run(self, run_id: int) -> None:
+        """Delete the run's rows (metrics, artifacts, tags cascade), then its folder.
+
+        Rows go first: a crash in between leaves an orphan folder (ids are never reused, so it
+        collides with nothing), never a row pointing at deleted files. Children fine-tuned
+        from this run keep existing with ``parent_run_id`` cleared.
+        """
+        with self._write() as db:
+            folder = self._run(db, run_id).run_dir
+            db.execute("DELETE FROM runs WHERE id = ?", (int(run_id),))
+        remove_run_folder(folder, self.runs_root)
+
+    # ----------------------------------------------------------------------------- queries
+
+    def list_runs(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        model: str | None = None,
+        dataset_id: int | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        sort: str = "-created_at",
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[RunRecord]:
+        """Filtered, sorted page of runs; ``sort`` is a column, ``-`` first for descending.
+
+        NULLs sort last in both directions; ties go newest run first. ``text`` matches name,
+        model, notes, tags and dataset path, ignoring case.
+        """
+        run_filter = RunFilter(status, model, dataset_id, tag, text)
+        _queries.order_by(sort)  # reject a bad column before touching the file
+        with self._read() as db:
+            _queries.register_functions(db)
+            return _queries.select_runs(
+                db, self.runs_root, run_filter, sort=sort, limit=limit, offset=offset
+            )
+
+    def count_runs(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        model: str | None = None,
+        dataset_id: int | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+    ) -> int:
+        run_filter = RunFilter(status, model, dataset_id, tag, text)
+        with self._read() as db:
+            _queries.register_functions(db)
+            return _queries.count_runs(db, run_filter)
+
+    def get_run_record(self, run_id: int) -> RunRecord:
+        """Just the run row (no history): cheap, for status checks."""
+        with self._read() as db:
+            return self._run(db, run_id)
+
+    def get_run(self, run_id: int) -> RunDetail:
+        with self._read() as db:
+            run = self._run(db, run_id)
+            artifacts = db.query("SELECT * FROM artifacts WHERE run_id = ? ORDER BY id", [run.id])
+            return RunDetail(
+                run=run,
+                dataset=self._dataset(db, run.dataset_id, required=False),
+                history=_queries.select_histories(db, [run.id])[run.id],
+                artifacts=tuple(artifact_from_row(row, self.runs_root) for row in artifacts),
+                tags=run.tags,
+            )
+
+    def history(
+        self, run_ids: Iterable[int], keys: Iterable[str] | None = None
+    ) -> dict[int, History]:
+        """``{run_id: {key: points by step}}`` for every id asked (empty when nothing logged)."""
+        with self._read() as db:
+            return _queries.select_histories(db, run_ids, keys)
+
+    def compare_runs(self, run_ids: Sequence[int]) -> Comparison:
+        """Compare two or more distinct runs, kept in the order given."""
+        ids = list(dict.fromkeys(int(run_id) for run_id in run_ids))
+        if len(ids) < 2:
+            raise CatalogError("choose at least two different runs to compare")
+        with self._read() as db:
+            runs = [self._run(db, run_id) for run_id in ids]
+            datasets = {
+                run.dataset_id: self._dataset(db, run.dataset_id, required=False) for run in runs
+            }
+            histories = _queries.select_histories(db, ids)
+        return build_comparison(runs, datasets, histories)
+
+    # ----------------------------------------------------------------------------- internals
+
+    def _read(self) -> AbstractContextManager[Database]:
+        return transaction(self._path, write=False)
+
+    def _write(self) -> AbstractContextManager[Database]:
+        return transaction(self._path, write=True)
+
+    def _no_run(self, run_id: int) -> CatalogError:
+        return CatalogError(f"no run {run_id} in {self._path}")
+
+    def _run(self, db: Database, run_id: int) -> RunRecord:
+        run = _queries.select_run(db, self.runs_root, run_id)
+        if run is None:
+            raise self._no_run(run_id)
+        return run
+
+    def _require_run(self, db: Database, run_id: int) -> None:
+        if db.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
+            raise self._no_run(run_id)
+
+    def _dataset(self, db: Database, dataset_id: int, *, required: bool = True) -> Any:
+        rows = list(db.query("SELECT * FROM datasets WHERE id = ?", [int(dataset_id)]))
+        if rows:
+            return dataset_from_row(rows[0])
+        if required:
+            raise CatalogError(f"no dataset {dataset_id} in {self._path}")
+        return None
+
+    def _update(self, run_id: int, fields: Mapping[str, Any], **if_unset: Any) -> None:
+        """One UPDATE of ``fields``; ``if_unset`` columns change only while they are NULL."""
+        assignments = [f"{column} = :{column}" for column in fields]
+        assignments += [f"{column} = COALESCE({column}, :{column})" for column in if_unset]
+        params = {**fields, **if_unset, "run_id": int(run_id)}
+        with self._write() as db:
+            cursor = db.execute(
+                f"UPDATE runs SET {', '.join(assignments)} WHERE id = :run_id", params
+            )
+            if cursor.rowcount == 0:
+                raise self._no_run(run_id)
+
+    def _change_tags(
+        self,
+        run_id: int,
+        *,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        clear: bool = False,
+    ) -> None:
+        added = [_clean_tag(tag) for tag in add]
+        removed = [_clean_tag(tag) for tag in remove]
+        with self._write() as db:
+            self._require_run(db, run_id)
+            if clear:
+                db.execute("DELETE FROM tags WHERE run_id = ?", (int(run_id),))
+            for tag in removed:
+                db.execute("DELETE FROM tags WHERE run_id = ? AND tag = ?", (int(run_id), tag))
+            for tag in added:
+                db.execute("INSERT OR IGNORE INTO tags (run_id, tag) VALUES (?, ?)", (run_id, tag))
+
+    @staticmethod
+    def _json(value: Mapping[str, Any], what: str) -> str:
+        try:
+            return to_json(value)
+        except (TypeError, ValueError) as exc:
+            raise CatalogError(f"the {what} cannot be stored: {exc}") from exc
+
+
+def _clean_tag(tag: str) -> str:
+    cleaned = str(tag).strip()
+    if not cleaned:
+        raise CatalogError("a tag cannot be empty")
+    return cleaned
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return nan_to_none(value)

@@ -4,38 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from app.core.catalog import _queries, _schema
-from app.core.catalog._compare import build_comparison
-from app.core.catalog._connection import ensure_wal, transaction
-from app.core.catalog._files import file_digest, pid_alive, remove_run_folder, to_stored
-from app.core.catalog._queries import RunFilter, check_status
+from app.core.catalog._files import file_digest, remove_run_folder, to_stored
+from app.core.catalog._queries import check_status
+from app.core.catalog._reading import CatalogReader
 from app.core.catalog._records import (
-    RESUMABLE_STATUSES,
     TERMINAL_STATUSES,
     ArtifactRecord,
-    Comparison,
-    DatasetRecord,
-    History,
-    RunDetail,
-    RunRecord,
     artifact_from_row,
-    dataset_from_row,
     nan_to_none,
-    to_json,
     utc_now,
 )
 from app.core.errors import CatalogError
 
 
-class Catalog:
+class Catalog(CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
     Thread and process safety: a ``Catalog`` holds no connection, only a path. Each method opens
@@ -54,36 +40,6 @@ class Catalog:
         CatalogError: the file is not a catalog, was written by a newer ModelDesk, is locked for
             longer than the busy timeout, or a run/dataset asked for does not exist.
     """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._path = Path(path).expanduser().absolute()
-        if self._path.is_dir():
-            raise CatalogError(f"{self._path} is a folder; the catalog must be a file")
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CatalogError(
-                f"cannot create the folder for the catalog {self._path}: {exc}"
-            ) from exc
-        ensure_wal(self._path)
-        with self._write() as db:
-            _schema.migrate(db, self._path)
-
-    def __repr__(self) -> str:
-        return f"Catalog({str(self._path)!r})"
-
-    @property
-    def path(self) -> Path:
-        return self._path
-
-    @property
-    def runs_root(self) -> Path:
-        """Folder holding one sub-folder per run: ``<catalog folder>/<file stem>_runs``."""
-        return self._path.parent / f"{self._path.stem}_runs"
-
-    def schema_version(self) -> int:
-        with self._read() as db:
-            return _schema.read_version(db)
 
     # ----------------------------------------------------------------------------- datasets
 
@@ -118,14 +74,6 @@ class Catalog:
                 "SELECT id FROM datasets WHERE fingerprint = :fingerprint AND path = :path", row
             ).fetchone()
             return int(found[0])
-
-    def get_dataset(self, dataset_id: int) -> DatasetRecord:
-        with self._read() as db:
-            return self._dataset(db, dataset_id)
-
-    def list_datasets(self) -> list[DatasetRecord]:
-        with self._read() as db:
-            return [dataset_from_row(row) for row in db.query("SELECT * FROM datasets ORDER BY id")]
 
     # ----------------------------------------------------------------------------- run lifecycle
 
@@ -251,15 +199,6 @@ class Catalog:
             finished_at=utc_now() if terminal else None,
         )
 
-    def resumable(self, run_id: int) -> bool:
-        """Stopped or failed, or "running" on this host under a process that no longer exists."""
-        run = self.get_run_record(run_id)
-        if run.status in RESUMABLE_STATUSES:
-            return True
-        if run.status != "running" or run.pid is None:
-            return False
-        return run.hostname == socket.gethostname() and not pid_alive(run.pid)
-
     # ----------------------------------------------------------------------------- files, tags
 
     def add_artifact(
@@ -283,12 +222,6 @@ class Catalog:
                 row,
             )
             return artifact_from_row(next(stored), self.runs_root)
-
-    def run_dir(self, run_id: int) -> Path:
-        """The run's folder (created on demand) for checkpoints, weights and predictions."""
-        folder = self.get_run_record(run_id).run_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
 
     def add_tag(self, run_id: int, tag: str) -> None:
         self._change_tags(run_id, add=[tag])
@@ -315,125 +248,6 @@ class Catalog:
             db.execute("DELETE FROM runs WHERE id = ?", (int(run_id),))
         remove_run_folder(folder, self.runs_root)
 
-    # ----------------------------------------------------------------------------- queries
-
-    def list_runs(
-        self,
-        *,
-        status: str | Sequence[str] | None = None,
-        model: str | None = None,
-        dataset_id: int | None = None,
-        tag: str | None = None,
-        text: str | None = None,
-        sort: str = "-created_at",
-        limit: int | None = 100,
-        offset: int = 0,
-    ) -> list[RunRecord]:
-        """Filtered, sorted page of runs; ``sort`` is a column, ``-`` first for descending.
-
-        NULLs sort last in both directions; ties go newest run first. ``text`` matches name,
-        model, notes, tags and dataset path, ignoring case.
-        """
-        run_filter = RunFilter(status, model, dataset_id, tag, text)
-        _queries.order_by(sort)  # reject a bad column before touching the file
-        with self._read() as db:
-            _queries.register_functions(db)
-            return _queries.select_runs(
-                db, self.runs_root, run_filter, sort=sort, limit=limit, offset=offset
-            )
-
-    def count_runs(
-        self,
-        *,
-        status: str | Sequence[str] | None = None,
-        model: str | None = None,
-        dataset_id: int | None = None,
-        tag: str | None = None,
-        text: str | None = None,
-    ) -> int:
-        run_filter = RunFilter(status, model, dataset_id, tag, text)
-        with self._read() as db:
-            _queries.register_functions(db)
-            return _queries.count_runs(db, run_filter)
-
-    def get_run_record(self, run_id: int) -> RunRecord:
-        """Just the run row (no history): cheap, for status checks."""
-        with self._read() as db:
-            return self._run(db, run_id)
-
-    def get_run(self, run_id: int) -> RunDetail:
-        with self._read() as db:
-            run = self._run(db, run_id)
-            artifacts = db.query("SELECT * FROM artifacts WHERE run_id = ? ORDER BY id", [run.id])
-            return RunDetail(
-                run=run,
-                dataset=self._dataset(db, run.dataset_id, required=False),
-                history=_queries.select_histories(db, [run.id])[run.id],
-                artifacts=tuple(artifact_from_row(row, self.runs_root) for row in artifacts),
-                tags=run.tags,
-            )
-
-    def history(
-        self, run_ids: Iterable[int], keys: Iterable[str] | None = None
-    ) -> dict[int, History]:
-        """``{run_id: {key: points by step}}`` for every id asked (empty when nothing logged)."""
-        with self._read() as db:
-            return _queries.select_histories(db, run_ids, keys)
-
-    def compare_runs(self, run_ids: Sequence[int]) -> Comparison:
-        """Compare two or more distinct runs, kept in the order given."""
-        ids = list(dict.fromkeys(int(run_id) for run_id in run_ids))
-        if len(ids) < 2:
-            raise CatalogError("choose at least two different runs to compare")
-        with self._read() as db:
-            runs = [self._run(db, run_id) for run_id in ids]
-            datasets = {
-                run.dataset_id: self._dataset(db, run.dataset_id, required=False) for run in runs
-            }
-            histories = _queries.select_histories(db, ids)
-        return build_comparison(runs, datasets, histories)
-
-    # ----------------------------------------------------------------------------- internals
-
-    def _read(self) -> AbstractContextManager[Database]:
-        return transaction(self._path, write=False)
-
-    def _write(self) -> AbstractContextManager[Database]:
-        return transaction(self._path, write=True)
-
-    def _no_run(self, run_id: int) -> CatalogError:
-        return CatalogError(f"no run {run_id} in {self._path}")
-
-    def _run(self, db: Database, run_id: int) -> RunRecord:
-        run = _queries.select_run(db, self.runs_root, run_id)
-        if run is None:
-            raise self._no_run(run_id)
-        return run
-
-    def _require_run(self, db: Database, run_id: int) -> None:
-        if db.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
-            raise self._no_run(run_id)
-
-    def _dataset(self, db: Database, dataset_id: int, *, required: bool = True) -> Any:
-        rows = list(db.query("SELECT * FROM datasets WHERE id = ?", [int(dataset_id)]))
-        if rows:
-            return dataset_from_row(rows[0])
-        if required:
-            raise CatalogError(f"no dataset {dataset_id} in {self._path}")
-        return None
-
-    def _update(self, run_id: int, fields: Mapping[str, Any], **if_unset: Any) -> None:
-        """One UPDATE of ``fields``; ``if_unset`` columns change only while they are NULL."""
-        assignments = [f"{column} = :{column}" for column in fields]
-        assignments += [f"{column} = COALESCE({column}, :{column})" for column in if_unset]
-        params = {**fields, **if_unset, "run_id": int(run_id)}
-        with self._write() as db:
-            cursor = db.execute(
-                f"UPDATE runs SET {', '.join(assignments)} WHERE id = :run_id", params
-            )
-            if cursor.rowcount == 0:
-                raise self._no_run(run_id)
-
     def _change_tags(
         self,
         run_id: int,
@@ -452,13 +266,6 @@ class Catalog:
                 db.execute("DELETE FROM tags WHERE run_id = ? AND tag = ?", (int(run_id), tag))
             for tag in added:
                 db.execute("INSERT OR IGNORE INTO tags (run_id, tag) VALUES (?, ?)", (run_id, tag))
-
-    @staticmethod
-    def _json(value: Mapping[str, Any], what: str) -> str:
-        try:
-            return to_json(value)
-        except (TypeError, ValueError) as exc:
-            raise CatalogError(f"the {what} cannot be stored: {exc}") from exc
 
 
 def _clean_tag(tag: str) -> str:

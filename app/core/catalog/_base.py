@@ -1,0 +1,98 @@
+"""State and private helpers shared by the catalog's read and write halves."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.core.catalog import _queries, _schema
+from app.core.catalog._connection import ensure_wal, transaction
+from app.core.catalog._records import DatasetRecord, RunRecord, dataset_from_row, to_json
+from app.core.errors import CatalogError
+
+
+class CatalogBase:
+    """Opens (creating and migrating) the file; knows where runs live; opens transactions."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = Path(path).expanduser().absolute()
+        if self._path.is_dir():
+            raise CatalogError(f"{self._path} is a folder; the catalog must be a file")
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CatalogError(
+                f"cannot create the folder for the catalog {self._path}: {exc}"
+            ) from exc
+        ensure_wal(self._path)
+        with self._write() as db:
+            _schema.migrate(db, self._path)
+
+    def __repr__(self) -> str:
+        return f"Catalog({str(self._path)!r})"
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def runs_root(self) -> Path:
+        """Folder holding one sub-folder per run: ``<catalog folder>/<file stem>_runs``."""
+        return self._path.parent / f"{self._path.stem}_runs"
+
+    def schema_version(self) -> int:
+        with self._read() as db:
+            return _schema.read_version(db)
+
+    def _read(self) -> AbstractContextManager[Database]:
+        return transaction(self._path, write=False)
+
+    def _write(self) -> AbstractContextManager[Database]:
+        return transaction(self._path, write=True)
+
+    def _no_run(self, run_id: int) -> CatalogError:
+        return CatalogError(f"no run {run_id} in {self._path}")
+
+    def _run(self, db: Database, run_id: int) -> RunRecord:
+        run = _queries.select_run(db, self.runs_root, run_id)
+        if run is None:
+            raise self._no_run(run_id)
+        return run
+
+    def _require_run(self, db: Database, run_id: int) -> None:
+        if db.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
+            raise self._no_run(run_id)
+
+    def _dataset(self, db: Database, dataset_id: int) -> DatasetRecord:
+        dataset = self._find_dataset(db, dataset_id)
+        if dataset is None:
+            raise CatalogError(f"no dataset {dataset_id} in {self._path}")
+        return dataset
+
+    def _find_dataset(self, db: Database, dataset_id: int) -> DatasetRecord | None:
+        rows = list(db.query("SELECT * FROM datasets WHERE id = ?", [int(dataset_id)]))
+        return dataset_from_row(rows[0]) if rows else None
+
+    def _update(self, run_id: int, fields: Mapping[str, Any], **if_unset: Any) -> None:
+        """One UPDATE of ``fields``; ``if_unset`` columns change only while they are NULL."""
+        assignments = [f"{column} = :{column}" for column in fields]
+        assignments += [f"{column} = COALESCE({column}, :{column})" for column in if_unset]
+        params = {**fields, **if_unset, "run_id": int(run_id)}
+        with self._write() as db:
+            cursor = db.execute(
+                f"UPDATE runs SET {', '.join(assignments)} WHERE id = :run_id", params
+            )
+            if cursor.rowcount == 0:
+                raise self._no_run(run_id)
+
+    @staticmethod
+    def _json(value: Mapping[str, Any], what: str) -> str:
+        try:
+            return to_json(value)
+        except (TypeError, ValueError) as exc:
+            raise CatalogError(f"the {what} cannot be stored: {exc}") from exc

@@ -1,0 +1,125 @@
+"""The read half of the catalog: run table pages, run details, histories, comparisons."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from app.core.catalog import _queries
+from app.core.catalog._base import CatalogBase
+from app.core.catalog._compare import build_comparison
+from app.core.catalog._files import pid_alive
+from app.core.catalog._queries import RunFilter
+from app.core.catalog._records import (
+    RESUMABLE_STATUSES,
+    Comparison,
+    DatasetRecord,
+    History,
+    RunDetail,
+    RunRecord,
+    artifact_from_row,
+    dataset_from_row,
+)
+from app.core.errors import CatalogError
+
+
+class CatalogReader(CatalogBase):
+    """Read-only operations; each runs in one deferred transaction (one consistent snapshot)."""
+
+    def get_dataset(self, dataset_id: int) -> DatasetRecord:
+        with self._read() as db:
+            return self._dataset(db, dataset_id)
+
+    def list_datasets(self) -> list[DatasetRecord]:
+        with self._read() as db:
+            return [dataset_from_row(row) for row in db.query("SELECT * FROM datasets ORDER BY id")]
+
+    def list_runs(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        model: str | None = None,
+        dataset_id: int | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        sort: str = "-created_at",
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[RunRecord]:
+        """Filtered, sorted page of runs; ``sort`` is a column, ``-`` first for descending.
+
+        NULLs sort last in both directions; ties go newest run first. ``text`` matches name,
+        model, notes, tags and dataset path, ignoring case.
+        """
+        run_filter = RunFilter(status, model, dataset_id, tag, text)
+        _queries.order_by(sort)  # reject a bad column before touching the file
+        with self._read() as db:
+            _queries.register_functions(db)
+            return _queries.select_runs(
+                db, self.runs_root, run_filter, sort=sort, limit=limit, offset=offset
+            )
+
+    def count_runs(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        model: str | None = None,
+        dataset_id: int | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+    ) -> int:
+        run_filter = RunFilter(status, model, dataset_id, tag, text)
+        with self._read() as db:
+            _queries.register_functions(db)
+            return _queries.count_runs(db, run_filter)
+
+    def get_run_record(self, run_id: int) -> RunRecord:
+        """Just the run row (no history): cheap, for status checks."""
+        with self._read() as db:
+            return self._run(db, run_id)
+
+    def get_run(self, run_id: int) -> RunDetail:
+        with self._read() as db:
+            run = self._run(db, run_id)
+            artifacts = db.query("SELECT * FROM artifacts WHERE run_id = ? ORDER BY id", [run.id])
+            return RunDetail(
+                run=run,
+                dataset=self._find_dataset(db, run.dataset_id),
+                history=_queries.select_histories(db, [run.id])[run.id],
+                artifacts=tuple(artifact_from_row(row, self.runs_root) for row in artifacts),
+                tags=run.tags,
+            )
+
+    def history(
+        self, run_ids: Iterable[int], keys: Iterable[str] | None = None
+    ) -> dict[int, History]:
+        """``{run_id: {key: points by step}}`` for every id asked (empty when nothing logged)."""
+        with self._read() as db:
+            return _queries.select_histories(db, run_ids, keys)
+
+    def compare_runs(self, run_ids: Sequence[int]) -> Comparison:
+        """Compare two or more distinct runs, kept in the order given."""
+        ids = list(dict.fromkeys(int(run_id) for run_id in run_ids))
+        if len(ids) < 2:
+            raise CatalogError("choose at least two different runs to compare")
+        with self._read() as db:
+            runs = [self._run(db, run_id) for run_id in ids]
+            datasets = {run.dataset_id: self._find_dataset(db, run.dataset_id) for run in runs}
+            histories = _queries.select_histories(db, ids)
+        return build_comparison(runs, datasets, histories)
+
+    def resumable(self, run_id: int) -> bool:
+        """Stopped or failed, or "running" on this host under a process that no longer exists."""
+        run = self.get_run_record(run_id)
+        if run.status in RESUMABLE_STATUSES:
+            return True
+        if run.status != "running" or run.pid is None:
+            return False
+        return run.hostname == socket.gethostname() and not pid_alive(run.pid)
+
+    def run_dir(self, run_id: int) -> Path:
+        """The run's folder (created on demand) for checkpoints, weights and predictions."""
+        folder = self.get_run_record(run_id).run_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder

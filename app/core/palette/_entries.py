@@ -16,13 +16,15 @@ _TEXT = "app.core.palette._text_models"
 
 
 def _dropout(default: float) -> HyperParam:
-    return HyperParam("dropout", default, float, "Fraction of features dropped while training.",
-                      min=0.0, max=0.9)
+    return HyperParam(
+        "dropout", default, float, "Fraction of features dropped while training.", min=0.0, max=0.9
+    )
 
 
 def _embed_dim(default: int) -> HyperParam:
-    return HyperParam("embed_dim", default, int, "Size of each token's embedding vector.",
-                      min=8, max=1024)
+    return HyperParam(
+        "embed_dim", default, int, "Size of each token's embedding vector.", min=8, max=1024
+    )
 
 
 def _training(epochs: int, batch_size: int, optimizer: str, lr: float) -> dict[str, object]:
@@ -38,8 +40,9 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=28,
         training_defaults=_training(20, 64, "adam", 1e-3),
         hyperparams=(
-            HyperParam("hidden_sizes", (256, 128), tuple, "Width of each hidden layer.",
-                       min=1, max=4096),
+            HyperParam(
+                "hidden_sizes", (256, 128), tuple, "Width of each hidden layer.", min=1, max=4096
+            ),
             _dropout(0.2),
         ),
         head=("classifier",),
@@ -53,8 +56,13 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=28,
         training_defaults=_training(15, 64, "adam", 1e-3),
         hyperparams=(
-            HyperParam("activation", "relu", str, "Nonlinearity; 'tanh' is the 1998 original.",
-                       choices=("relu", "tanh")),
+            HyperParam(
+                "activation",
+                "relu",
+                str,
+                "Nonlinearity; 'tanh' is the 1998 original.",
+                choices=("relu", "tanh"),
+            ),
             _dropout(0.0),
         ),
         head=("classifier",),
@@ -69,8 +77,14 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=32,
         training_defaults=_training(20, 64, "adam", 1e-3),
         hyperparams=(
-            HyperParam("width", 32, int, "Channels of the first block; later blocks double it.",
-                       min=8, max=256),
+            HyperParam(
+                "width",
+                32,
+                int,
+                "Channels of the first block; later blocks double it.",
+                min=8,
+                max=256,
+            ),
             _dropout(0.3),
         ),
         head=("classifier",),
@@ -85,10 +99,15 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=64,
         training_defaults=_training(15, 32, "adamw", 1e-3),
         hyperparams=(
-            HyperParam("stem", "auto", str, "First layer: 'cifar' (3×3, no pooling) keeps "
-                       "detail in small images, 'imagenet' (7×7 stride 2 + pooling) suits "
-                       "large ones and ImageNet weights; 'auto' picks cifar up to 64 px.",
-                       choices=("auto", "cifar", "imagenet")),
+            HyperParam(
+                "stem",
+                "auto",
+                str,
+                "First layer: 'cifar' (3×3, no pooling) keeps "
+                "detail in small images, 'imagenet' (7×7 stride 2 + pooling) suits "
+                "large ones and ImageNet weights; 'auto' picks cifar up to 64 px.",
+                choices=("auto", "cifar", "imagenet"),
+            ),
         ),
         head=("fc",),
         builder=f"{_TORCHVISION}:build_resnet18",
@@ -103,8 +122,9 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         training_defaults=_training(15, 32, "adamw", 1e-3),
         hyperparams=(
             _dropout(0.2),
-            HyperParam("width_mult", 1.0, float, "Scales every layer's channels.",
-                       min=0.25, max=2.0),
+            HyperParam(
+                "width_mult", 1.0, float, "Scales every layer's channels.", min=0.25, max=2.0
+            ),
         ),
         head=("classifier",),
         builder=f"{_TORCHVISION}:build_mobilenet_v3_small",
@@ -133,8 +153,7 @@ TEXT_SPECS: tuple[ArchitectureSpec, ...] = (
         training_defaults=_training(10, 64, "adam", 1e-3),
         hyperparams=(
             _embed_dim(128),
-            HyperParam("kernel_sizes", (3, 4, 5), tuple, "Window widths in tokens.",
-                       min=1, max=15),
+            HyperParam("kernel_sizes", (3, 4, 5), tuple, "Window widths in tokens.", min=1, max=15),
             HyperParam("num_filters", 100, int, "Filters per window width.", min=1, max=1024),
             _dropout(0.5),
         ),
@@ -153,9 +172,14 @@ TEXT_SPECS: tuple[ArchitectureSpec, ...] = (
             HyperParam("cell", "lstm", str, "Recurrent cell type.", choices=("lstm", "gru")),
             HyperParam("hidden_size", 128, int, "State size per direction.", min=8, max=1024),
             HyperParam("num_layers", 1, int, "Stacked recurrent layers.", min=1, max=4),
-            HyperParam("pooling", "last", str, "'last' joins the final states of both "
-                       "directions; 'max'/'mean' pool every token's output.",
-                       choices=("last", "max", "mean")),
+            HyperParam(
+                "pooling",
+                "last",
+                str,
+                "'last' joins the final states of both "
+                "directions; 'max'/'mean' pool every token's output.",
+                choices=("last", "max", "mean"),
+            ),
             _dropout(0.3),
         ),
         head=("classifier",),
@@ -170,14 +194,20 @@ TEXT_SPECS: tuple[ArchitectureSpec, ...] = (
         training_defaults=_training(20, 32, "adamw", 5e-4),
         hyperparams=(
             HyperParam("d_model", 64, int, "Width of token representations.", min=8, max=1024),
-            HyperParam("num_heads", 4, int, "Attention heads; must divide d_model.",
-                       min=1, max=16),
+            HyperParam("num_heads", 4, int, "Attention heads; must divide d_model.", min=1, max=16),
             HyperParam("num_layers", 2, int, "Encoder layers.", min=1, max=12),
-            HyperParam("ff_dim", 128, int, "Hidden width of each feed-forward block.",
-                       min=8, max=4096),
+            HyperParam(
+                "ff_dim", 128, int, "Hidden width of each feed-forward block.", min=8, max=4096
+            ),
             _dropout(0.1),
-            HyperParam("max_length", 64, int, "Longest input in tokens (size of the "
-                       "position table).", min=1, max=4096),
+            HyperParam(
+                "max_length",
+                64,
+                int,
+                "Longest input in tokens (size of the position table).",
+                min=1,
+                max=4096,
+            ),
         ),
         head=("classifier",),
         builder=f"{_TEXT}:build_transformer",

@@ -23,6 +23,8 @@ def _fmt(value: Any) -> str:
         return f"{value:g}"
     if isinstance(value, tuple):
         return "(" + ", ".join(_fmt(v) for v in value) + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
     if isinstance(value, str):
         return repr(value)
     return str(value)

@@ -45,9 +45,7 @@ class LeNet5(nn.Module):
     parameter count does not depend on the image size.
     """
 
-    def __init__(
-        self, num_classes: int, in_channels: int, activation: str, dropout: float
-    ) -> None:
+    def __init__(self, num_classes: int, in_channels: int, activation: str, dropout: float) -> None:
         super().__init__()
         act: type[nn.Module] = nn.Tanh if activation == "tanh" else nn.ReLU
         self.features = nn.Sequential(

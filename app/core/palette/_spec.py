@@ -146,8 +146,9 @@ class ArchitectureSpec:
         if ok and value >= low and (high is None or value <= high):
             return value
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ConfigError(f"model {self.name!r}: {what} must be a whole number {bound}, "
-                          f"got {_fmt(value)}")
+        raise ConfigError(
+            f"model {self.name!r}: {what} must be a whole number {bound}, got {_fmt(value)}"
+        )
 
     def _unknown_options(self, unknown: list[str]) -> ConfigError:
         valid = ", ".join(self.option_names) or "none"

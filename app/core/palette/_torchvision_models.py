@@ -33,9 +33,7 @@ def _replace_conv_input(conv: nn.Conv2d, in_channels: int, **overrides: int) -> 
     return new
 
 
-def build_resnet18(
-    num_classes: int, *, in_channels: int, image_size: int, stem: str
-) -> nn.Module:
+def build_resnet18(num_classes: int, *, in_channels: int, image_size: int, stem: str) -> nn.Module:
     """ResNet-18 (He et al. 2016) with ``num_classes`` outputs.
 
     Why a CIFAR-style stem for small inputs: the ImageNet stem (7×7 stride-2 conv, then a
@@ -48,8 +46,9 @@ def build_resnet18(
     model = models.resnet18(weights=None, num_classes=num_classes)
     cifar = stem == "cifar" or (stem == "auto" and image_size <= SMALL_INPUT_MAX)
     if cifar:
-        model.conv1 = _replace_conv_input(model.conv1, in_channels, kernel_size=3, stride=1,
-                                          padding=1)
+        model.conv1 = _replace_conv_input(
+            model.conv1, in_channels, kernel_size=3, stride=1, padding=1
+        )
         model.maxpool = nn.Identity()
     elif in_channels != model.conv1.in_channels:
         model.conv1 = _replace_conv_input(model.conv1, in_channels)
@@ -72,4 +71,3 @@ def build_mobilenet_v3_small(
     if in_channels != stem.in_channels:
         model.features[0][0] = _replace_conv_input(stem, in_channels)
     return model
-

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from app.core.datasets._assemble import assemble
-from app.core.datasets._folders import folder_kind, load_folder, scan_folder, walk_files
+from app.core.datasets._folders import folder_kind, is_hidden, load_folder, scan_folder
 from app.core.datasets._records import Dataset, TableOptions
 from app.core.datasets._table import load_table
 from app.core.errors import DatasetError
@@ -66,15 +66,20 @@ def _load_uncached(root: Path, options: TableOptions) -> Dataset:
 
 
 def _signature(root: Path) -> tuple:
-    """Sorted ``(relative path, size, mtime_ns)`` of every file that could be a sample."""
+    """Sorted ``(relative path, size, mtime_ns)`` of every non-hidden file and folder."""
     try:
         if root.is_file():
             stat = root.stat()
             return (("", stat.st_size, stat.st_mtime_ns),)
-        entries = []
-        for file in walk_files(root):
-            stat = file.stat()
-            entries.append((file.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
-        return tuple(entries)
+        entries: list[tuple[str, int, int]] = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not is_hidden(d)]
+            relative = Path(folder).relative_to(root).as_posix()
+            entries.append((relative + "/", 0, 0))  # an added empty class folder counts too
+            for name in files:
+                if not is_hidden(name):
+                    stat = os.stat(os.path.join(folder, name))
+                    entries.append((f"{relative}/{name}", stat.st_size, stat.st_mtime_ns))
+        return tuple(sorted(entries))
     except OSError as error:
         raise DatasetError(f"cannot read {root}: {error.strerror or error}") from None

@@ -76,6 +76,10 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def __hash__(self) -> int:
+        # Explicit because the report holds a dict; lets engines key caches by dataset.
+        return hash((self.fingerprint, self.path, self.sample_ids))
+
     def class_counts(self) -> dict[str, int]:
         """Kept samples per class name, in ``class_names`` order."""
         counts = dict.fromkeys(self.class_names, 0)

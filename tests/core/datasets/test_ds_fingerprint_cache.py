@@ -70,3 +70,18 @@ def test_options_are_part_of_the_cache_key(tmp_path: Path) -> None:
     forced = load_dataset(table, TableOptions(has_header=False, text_column=0, label_column=1))
     assert forced is not auto
     assert forced.report.found == 3
+
+
+def test_new_empty_class_folder_invalidates_cache(make_images) -> None:
+    root = make_images({"a": 2, "b": 2})
+    first = load_dataset(root)
+    (root / "c").mkdir()
+    second = load_dataset(root)
+    assert second is not first
+    assert second.report.small_classes == ("c",)
+    assert second.fingerprint == first.fingerprint  # no sample changed
+
+
+def test_datasets_are_hashable(make_images) -> None:
+    dataset = load_dataset(make_images({"a": 2, "b": 2}))
+    assert {dataset: 1}[dataset] == 1

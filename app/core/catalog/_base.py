@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlite_utils import Database
 
 from app.core.catalog import _queries, _schema
-from app.core.catalog._connection import ensure_wal, transaction
+from app.core.catalog._connection import ensure_wal, open_anchor, transaction
 from app.core.catalog._records import DatasetRecord, RunRecord, dataset_from_row, to_json
 from app.core.errors import CatalogError
 
@@ -32,6 +33,22 @@ class CatalogBase:
         ensure_wal(self._path)
         with self._write() as db:
             _schema.migrate(db, self._path)
+        anchor = open_anchor(self._path)
+        self._close_anchor = weakref.finalize(self, anchor.close)
+
+    def close(self) -> None:
+        """Let go of the file's idle anchor connection (operations still work afterwards).
+
+        Optional: garbage collection does the same. Closing the last connection merges the
+        write-ahead log back into the catalog file.
+        """
+        self._close_anchor()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"Catalog({str(self._path)!r})"

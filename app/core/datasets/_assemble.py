@@ -31,6 +31,7 @@ class Candidate:
     content_hash: str
     text: str | None = None
     file: Path | None = None
+    gray: bool = False
 
 
 @dataclass

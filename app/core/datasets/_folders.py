@@ -13,7 +13,7 @@ from pathlib import Path
 from app.core.datasets._assemble import Candidate, Collected
 from app.core.datasets._encoding import decode_utf8
 from app.core.datasets._hashing import hash_bytes, hash_text
-from app.core.datasets._images import IMAGE_EXTENSIONS, check_image, is_image_file
+from app.core.datasets._images import IMAGE_EXTENSIONS, check_image, is_gray, is_image_file
 from app.core.datasets._records import Kind
 from app.core.errors import DatasetError
 
@@ -102,11 +102,11 @@ def load_folder(scan: FolderScan, kind: Kind) -> Collected:
 
 def _add_image(collected: Collected, source: str, label: str, file: Path, data: bytes) -> None:
     try:
-        check_image(data)
+        mode = check_image(data)
     except ValueError as error:
         collected.skip(source, str(error))
         return
-    collected.keep(Candidate(source, label, hash_bytes(data), file=file))
+    collected.keep(Candidate(source, label, hash_bytes(data), file=file, gray=is_gray(mode)))
 
 
 def _add_text(collected: Collected, source: str, label: str, file: Path, data: bytes) -> None:

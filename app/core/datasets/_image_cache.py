@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import torch
 
 _CACHE_SIZE = 3
+_CHUNK = 64
 _decoded: OrderedDict[tuple[str, int, int], torch.Tensor] = OrderedDict()
 _gray: dict[str, bool] = {}
 _lock = threading.RLock()  # held while decoding, so one dataset is never decoded twice
@@ -58,6 +59,12 @@ def default_channels(dataset: Dataset) -> int:
         return 1 if _gray[key] else 3
 
 
+def remember_gray(dataset: Dataset, gray: bool) -> None:
+    """Record what the loader learnt while validating, so no header needs re-reading."""
+    with _lock:
+        _gray[content_key(dataset)] = gray
+
+
 def decoded_images(dataset: Dataset, size: int, channels: int) -> torch.Tensor:
     """uint8 ``N×C×size×size`` for every kept sample, in dataset order; cached."""
     import torch
@@ -70,12 +77,15 @@ def decoded_images(dataset: Dataset, size: int, channels: int) -> torch.Tensor:
         files = dataset.files or ()
         array = np.empty((len(files), channels, size, size), dtype=np.uint8)
 
-        def fill(index: int) -> None:
-            array[index] = _decode(files[index], size, channels)
+        def fill(start: int) -> None:
+            for index in range(start, min(start + _CHUNK, len(files))):
+                array[index] = _decode(files[index], size, channels)
 
-        workers = min(8, os.cpu_count() or 1)
+        # PIL releases the GIL while decoding and resizing, so threads help on big photos;
+        # chunks keep the per-task overhead small for tiny images.
+        workers = min(4, os.cpu_count() or 1)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(fill, range(len(files))))
+            list(pool.map(fill, range(0, len(files), _CHUNK)))
         tensor = torch.from_numpy(array)
         _decoded[key] = tensor
         while len(_decoded) > _CACHE_SIZE:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.core.datasets._assemble import assemble
 from app.core.datasets._folders import folder_kind, is_hidden, load_folder, scan_folder
+from app.core.datasets._image_cache import remember_gray
 from app.core.datasets._records import Dataset, TableOptions
 from app.core.datasets._table import load_table
 from app.core.errors import DatasetError
@@ -59,7 +60,12 @@ def clear_dataset_cache() -> None:
 def _load_uncached(root: Path, options: TableOptions) -> Dataset:
     if root.is_dir():
         scan = scan_folder(root)
-        return assemble(load_folder(scan, folder_kind(scan)))
+        collected = load_folder(scan, folder_kind(scan))
+        dataset = assemble(collected)
+        if dataset.kind == "image":
+            # The loader has just decoded every image; spare prepare_data the header reads.
+            remember_gray(dataset, all(c.gray for c in collected.candidates))
+        return dataset
     if root.is_file():
         return assemble(load_table(root, options))
     raise DatasetError(f"{root} is neither a folder nor a file")

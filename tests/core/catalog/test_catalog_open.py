@@ -164,3 +164,19 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(
     with closing(sqlite3.connect(path)) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
     assert "half_done" not in columns
+
+
+def test_close_merges_the_log_and_the_catalog_keeps_working(tmp_path: Path):
+    path = tmp_path / "catalog.sqlite"
+    with Catalog(path) as catalog:
+        catalog.register_dataset(tmp_path, "image", "fp", ["a"], {"a": 1}, 1)
+        assert Path(f"{path}-wal").exists()  # the anchor keeps the write-ahead log open
+    assert not Path(f"{path}-wal").exists()
+    assert len(catalog.list_datasets()) == 1  # each operation opens its own connection
+    catalog.close()  # closing twice is harmless
+
+
+def test_records_can_be_read_by_another_catalog_object_at_once(tmp_path: Path):
+    writer, reader = Catalog(tmp_path / "c.sqlite"), Catalog(tmp_path / "c.sqlite")
+    dataset_id = writer.register_dataset(tmp_path, "image", "fp", ["a"], {"a": 1}, 1)
+    assert reader.get_dataset(dataset_id).fingerprint == "fp"

@@ -24,9 +24,12 @@ from app.core.errors import CatalogError
 class Catalog(CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
-    Thread and process safety: a ``Catalog`` holds no connection, only a path. Each method opens
-    its own connection, runs exactly one transaction and closes the connection, so one instance
-    may be shared by any number of threads, and any number of processes may open the same file.
+    Thread and process safety: no connection is shared. Each method opens its own connection,
+    runs exactly one transaction and closes the connection, so one instance may be shared by any
+    number of threads, and any number of processes may open the same file. (The object also
+    holds one idle "anchor" connection that is never queried; it only keeps the write-ahead log
+    open so that closing each operation's connection does not checkpoint it. ``close()`` or
+    garbage collection releases it; the object keeps working after ``close()``.)
     Writes begin with ``BEGIN IMMEDIATE`` and wait up to 10 s (the busy timeout) for another
     writer; the file is in WAL mode, so reads never wait for writes and see a consistent
     snapshot. Each write method is atomic: a process killed at any moment leaves either all of a

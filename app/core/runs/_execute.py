@@ -8,6 +8,7 @@ recorder, and returns a summary. Training errors end as a ``failed`` run, never 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +43,12 @@ class RunOutcome:
 
 def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: tuple[Callback, ...] = (),
             control: RunControl | None = None, run_id: int | None = None,
-            parent_run_id: int | None = None) -> RunOutcome:
-    """Train ``planned`` into ``catalog``; ``run_id`` resumes that run from its checkpoint."""
+            parent_run_id: int | None = None,
+            on_created: Callable[[int], None] | None = None) -> RunOutcome:
+    """Train ``planned`` into ``catalog``; ``run_id`` resumes that run from its checkpoint.
+
+    ``on_created`` hears the catalog run id as soon as the run exists (before training).
+    """
     config, dataset, spec = planned.config, planned.dataset, planned.spec
     split = split_dataset(dataset, config.val_fraction, config.test_fraction, config.seed)
     data = prepare_data(dataset, split, image_size=config.image_size or spec.input_size,
@@ -59,6 +64,8 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: tuple[Callback,
             name=planned.name, model=spec.name, dataset_id=dataset_id, config=config.to_dict(),
             seed=config.seed, total_epochs=config.epochs, environment=environment(),
             parent_run_id=parent_run_id)
+    if on_created is not None:
+        on_created(run_id)
     files = RunFiles(catalog.run_dir(run_id))
     files.save_preprocessing({**data.preprocessing, "class_names": list(dataset.class_names)})
     model = _build_model(planned, data)

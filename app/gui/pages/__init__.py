@@ -1,0 +1,20 @@
+"""The window's pages, in navigation order. Each takes ``(state, queue)``."""
+
+from app.gui.pages.catalog_page import CatalogPage
+from app.gui.pages.compare_page import ComparePage
+from app.gui.pages.data_page import DataPage
+from app.gui.pages.models_page import ModelsPage
+from app.gui.pages.training_page import TrainingPage
+from app.gui.pages.try_page import TryPage
+
+PAGES = (
+    ("Data", DataPage),
+    ("Models", ModelsPage),
+    ("Training", TrainingPage),
+    ("Catalog", CatalogPage),
+    ("Compare", ComparePage),
+    ("Try it", TryPage),
+)
+
+__all__ = ["PAGES", "CatalogPage", "ComparePage", "DataPage", "ModelsPage", "TrainingPage",
+           "TryPage"]

@@ -1,0 +1,126 @@
+"""The window's shared state; pages subscribe to its signals and never own data themselves.
+
+Holds the open dataset, the open catalog, the chosen architecture and the user's run values.
+Loading a dataset happens on the thread pool; the state announces ``dataset_loading`` first,
+then ``dataset_changed`` or ``dataset_failed``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core.catalog import Catalog, resolve_catalog_path
+from app.core.datasets import Dataset, TableOptions, load_dataset
+from app.core.engine import RunConfig, config_fields
+from app.core.errors import ModelDeskError
+from app.core.palette import default_model, get_spec
+from app.gui.settings import Settings
+from app.gui.workers import run_in_background
+
+SPLIT_DEFAULTS = {"val_fraction": 0.1, "test_fraction": 0.2, "seed": 0}
+
+
+class AppState(QObject):
+    dataset_loading = Signal(str)
+    dataset_changed = Signal(object)  # Dataset
+    dataset_failed = Signal(str)
+    catalog_changed = Signal(object)  # Catalog
+    runs_changed = Signal()  # a run was added, finished, edited or deleted
+    model_changed = Signal(str)
+    values_changed = Signal()
+
+    def __init__(self, settings: Settings, catalog_path: str | Path | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.dataset: Dataset | None = None
+        self.table_options = TableOptions()
+        remembered = settings.last_values()
+        self.model_name = str(remembered.pop("model", "") or "")
+        known = {f.name for f in config_fields()}
+        self.values: dict[str, Any] = {
+            **SPLIT_DEFAULTS, **{k: v for k, v in remembered.items() if k in known}}
+        self.model_options: dict[str, Any] = {}
+        path = catalog_path or settings.last_catalog()
+        self.catalog = Catalog(resolve_catalog_path(str(path) if path else None))
+        self._loading: str | None = None
+
+    # --------------------------------------------------------------------------- dataset
+    def open_dataset(self, path: str | Path, options: TableOptions | None = None) -> None:
+        """Load in the background; the newest request wins if several overlap."""
+        path = str(path)
+        options = options or TableOptions()
+        self._loading = path
+        self.dataset_loading.emit(path)
+
+        def done(dataset: Dataset) -> None:
+            if self._loading != path:
+                return
+            self._loading = None
+            self.dataset, self.table_options = dataset, options
+            self.settings.set_last_dataset(path)
+            if not self.model_name or get_spec(self.model_name).kind != dataset.kind:
+                self.set_model(default_model(dataset.kind))
+            elif not self.model_options:
+                self.model_options = get_spec(self.model_name).options_with_defaults({})
+            self.dataset_changed.emit(dataset)
+
+        def failed(message: str) -> None:
+            if self._loading == path:
+                self._loading = None
+                self.dataset_failed.emit(message)
+
+        run_in_background(lambda: load_dataset(path, options), done, failed)
+
+    @property
+    def loading(self) -> bool:
+        return self._loading is not None
+
+    # --------------------------------------------------------------------------- catalog
+    def open_catalog(self, path: str | Path) -> None:
+        """Switch catalogs; raises ``ModelDeskError`` if the file is not a usable catalog."""
+        catalog = Catalog(Path(path))
+        self.catalog = catalog
+        self.settings.set_last_catalog(str(catalog.path))
+        self.catalog_changed.emit(catalog)
+        self.runs_changed.emit()
+
+    # ------------------------------------------------------------------- model and values
+    def set_model(self, name: str) -> None:
+        """Choose an architecture; its training defaults replace the previous model's."""
+        spec = get_spec(name)
+        if spec.name == self.model_name and self.model_options:
+            return
+        self.model_name = spec.name
+        self.model_options = spec.options_with_defaults({})
+        self.values.update(spec.training_defaults)
+        self._remember()
+        self.model_changed.emit(spec.name)
+
+    def update_values(self, values: dict[str, Any], model_options: dict[str, Any] | None = None,
+                      ) -> None:
+        self.values.update(values)
+        if model_options is not None:
+            self.model_options = dict(model_options)
+        self._remember()
+        self.values_changed.emit()
+
+    def _remember(self) -> None:
+        self.settings.set_last_values({**self.values, "model": self.model_name})
+
+    def build_config(self) -> RunConfig:
+        """The run the Start button would launch; raises ``ModelDeskError`` when invalid."""
+        from app.core.runs import make_config
+
+        if self.dataset is None:
+            raise ModelDeskError("open a dataset first (File → Open dataset)")
+        if not self.model_name:
+            raise ModelDeskError("choose an architecture on the Models page")
+        options = self.table_options
+        values = {**self.values, "dataset": str(self.dataset.path), "model": self.model_name,
+                  "model_options": dict(self.model_options),
+                  "text_column": options.text_column, "label_column": options.label_column,
+                  "delimiter": options.delimiter, "has_header": options.has_header}
+        return make_config(values)

@@ -97,8 +97,8 @@ class MainWindow(QMainWindow):
         self.state.dataset_failed.connect(self._on_dataset_failed)
         self.queue.queue_changed.connect(self._on_queue_changed)
         self.queue.paused.connect(lambda _paused: self._on_queue_changed())
-        run_in_background(_detect_device, self._on_device, lambda m: self.device_label.setText(
-            "device: unknown"))
+        run_in_background(self, _detect_device, self._on_device,
+                          lambda _message: self.device_label.setText("device: unknown"))
 
     # ---------------------------------------------------------------------------- public
     def show_page(self, title: str) -> QWidget:

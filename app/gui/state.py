@@ -72,7 +72,7 @@ class AppState(QObject):
                 self._loading = None
                 self.dataset_failed.emit(message)
 
-        run_in_background(lambda: load_dataset(path, options), done, failed)
+        run_in_background(self, lambda: load_dataset(path, options), done, failed)
 
     @property
     def loading(self) -> bool:

@@ -50,28 +50,46 @@ class BackgroundTask(QRunnable):
             self.signals.failed.emit(user_message(error))
         else:
             self.signals.done.emit(result)
+        finally:
+            _alive.discard(self)
+
+
+class _Relay(QObject):
+    """Delivers a task's result to callbacks, but only while ``owner`` is alive.
+
+    A child of the owner: when the owner (a page, the window) is deleted the relay goes with
+    it and Qt drops the queued result instead of calling into dead widgets.
+    """
+
+    def __init__(self, owner: QObject, on_done: Callable[[Any], None],
+                 on_failed: Callable[[str], None]) -> None:
+        super().__init__(owner)
+        self._on_done, self._on_failed = on_done, on_failed
+
+    @Slot(object)
+    def deliver(self, result: Any) -> None:
+        self.deleteLater()
+        self._on_done(result)
+
+    @Slot(str)
+    def fail(self, message: str) -> None:
+        self.deleteLater()
+        self._on_failed(message)
 
 
 _alive: set[BackgroundTask] = set()
 
 
-def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
+def run_in_background(owner: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_failed: Callable[[str], None]) -> BackgroundTask:
-    """Start ``fn`` on the pool; exactly one of ``on_done``/``on_failed`` is called later."""
+    """Start ``fn`` on the pool; later exactly one of ``on_done``/``on_failed`` is called on
+    the GUI thread, unless ``owner`` has been deleted by then."""
     task = BackgroundTask(fn)
     task.setAutoDelete(False)
     _alive.add(task)
-
-    def finish_ok(result: Any) -> None:
-        _alive.discard(task)
-        on_done(result)
-
-    def finish_failed(message: str) -> None:
-        _alive.discard(task)
-        on_failed(message)
-
-    task.signals.done.connect(finish_ok)
-    task.signals.failed.connect(finish_failed)
+    relay = _Relay(owner, on_done, on_failed)
+    task.signals.done.connect(relay.deliver)
+    task.signals.failed.connect(relay.fail)
     QThreadPool.globalInstance().start(task)
     return task
 

@@ -1,0 +1,72 @@
+"""GUI test fixtures: a real window on an isolated settings file and catalog.
+
+Tests fail loudly (napari's and pyqtgraph's habit): a test that leaves training running or
+background tasks pending fails, and Qt warnings fail the test (see ``qt_log_level_fail``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool
+
+from app.gui.settings import Settings
+from app.gui.state import AppState
+from app.gui.training_queue import TrainingQueue
+
+SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+SHAPES = SAMPLES / "shapes"
+TOPICS = SAMPLES / "topics.csv"
+LOAD_TIMEOUT_MS = 60_000
+TRAIN_TIMEOUT_MS = 180_000
+
+
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def state(qtbot, settings: Settings, tmp_path: Path) -> AppState:  # noqa: ANN001
+    return AppState(settings, catalog_path=tmp_path / "catalog.sqlite")
+
+
+@pytest.fixture
+def queue(qtbot):  # noqa: ANN001, ANN201
+    training = TrainingQueue()
+    yield training
+    ended = training.stop_all(wait_ms=60_000)
+    assert ended, "a training thread was still running at the end of the test"
+    qtbot.waitUntil(lambda: not training.busy, timeout=60_000)
+
+
+@pytest.fixture
+def window(qtbot, state: AppState, queue: TrainingQueue):  # noqa: ANN001, ANN201
+    from app.gui.main_window import MainWindow
+
+    main = MainWindow(state, queue)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    queue.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def _no_background_work_left(qtbot):  # noqa: ANN001, ANN202
+    yield
+    assert QThreadPool.globalInstance().waitForDone(60_000), "background tasks still running"
+    qtbot.wait(1)  # deliver their last queued signals before widgets are deleted
+
+
+def open_dataset(qtbot, state: AppState, path: Path) -> None:  # noqa: ANN001
+    """Open ``path`` and wait until it is loaded (fails the test if loading fails)."""
+    with qtbot.waitSignal(state.dataset_changed, timeout=LOAD_TIMEOUT_MS):
+        state.open_dataset(path)

@@ -1,0 +1,153 @@
+"""A grid of samples (image thumbnails or text snippets) that stays smooth with thousands.
+
+Only the thumbnails the view asks for are decoded, on the thread pool, as ``QImage`` (safe off
+the GUI thread); the model turns them into pixmaps on the GUI thread and caches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QImage, QImageReader, QPixmap
+from PySide6.QtWidgets import QListView, QWidget
+
+THUMB = 72
+
+
+@dataclass(frozen=True)
+class SampleItem:
+    """One cell: an image file or a text, a short caption, a longer tooltip."""
+
+    caption: str
+    image_path: Path | None = None
+    text: str | None = None
+    tooltip: str = ""
+    highlight: str | None = None  # a colour name for the caption, e.g. "#D55E00" for errors
+
+
+class _ThumbnailSignals(QObject):
+    loaded = Signal(int, int, QImage)  # generation, row, image
+
+
+class _ThumbnailJob(QRunnable):
+    def __init__(self, generation: int, row: int, path: Path, signals: _ThumbnailSignals) -> None:
+        super().__init__()
+        self.generation, self.row, self.path, self.signals = generation, row, path, signals
+
+    def run(self) -> None:
+        reader = QImageReader(str(self.path))
+        reader.setAutoTransform(True)
+        size = reader.size()
+        if size.isValid():
+            reader.setScaledSize(size.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio))
+        image = reader.read()
+        self.signals.loaded.emit(self.generation, self.row, image)
+
+
+class SampleModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[SampleItem] = []
+        self._pixmaps: dict[int, QPixmap] = {}
+        self._requested: set[int] = set()
+        self._generation = 0
+        self._signals = _ThumbnailSignals(self)
+        self._signals.loaded.connect(self._on_loaded)
+        self.thumbnails_loaded = 0
+
+    def set_items(self, items: Sequence[SampleItem]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self._pixmaps.clear()
+        self._requested.clear()
+        self._generation += 1
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if item.text is not None and item.image_path is None:
+                snippet = item.text if len(item.text) <= 120 else item.text[:117] + "…"
+                return f"{snippet}\n{item.caption}"
+            return item.caption
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.tooltip or item.caption
+        if role == Qt.ItemDataRole.ForegroundRole and item.highlight:
+            return QColor(item.highlight)
+        if role == Qt.ItemDataRole.DecorationRole and item.image_path is not None:
+            return self._thumbnail(index.row(), item.image_path)
+        return None
+
+    def _thumbnail(self, row: int, path: Path) -> QPixmap | None:
+        pixmap = self._pixmaps.get(row)
+        if pixmap is None and row not in self._requested:
+            self._requested.add(row)
+            job = _ThumbnailJob(self._generation, row, path, self._signals)
+            QThreadPool.globalInstance().start(job)
+        return pixmap
+
+    @Slot(int, int, QImage)
+    def _on_loaded(self, generation: int, row: int, image: QImage) -> None:
+        if generation != self._generation or row >= len(self.items):
+            return
+        if image.isNull():
+            placeholder = QPixmap(THUMB, THUMB)
+            placeholder.fill(QColor("#ddd"))
+            self._pixmaps[row] = placeholder
+        else:
+            self._pixmaps[row] = QPixmap.fromImage(image)
+        self.thumbnails_loaded += 1
+        index = self.index(row)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+
+class SampleGrid(QListView):
+    """Icon grid for images, wrapped list for texts; ``sample_activated`` gives the row."""
+
+    sample_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sample_model = SampleModel(self)
+        self.setModel(self.sample_model)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setWordWrap(True)
+        self.activated.connect(lambda index: self.sample_activated.emit(index.row()))
+        self._use_icons(True)
+
+    def set_samples(self, items: Sequence[SampleItem]) -> None:
+        self._use_icons(any(item.image_path is not None for item in items) or not items)
+        self.sample_model.set_items(items)
+
+    def _use_icons(self, icons: bool) -> None:
+        if icons:
+            self.setViewMode(QListView.ViewMode.IconMode)
+            self.setResizeMode(QListView.ResizeMode.Adjust)
+            self.setIconSize(QSize(THUMB, THUMB))
+            self.setGridSize(QSize(THUMB + 34, THUMB + 34))
+            self.setSpacing(4)
+        else:
+            self.setViewMode(QListView.ViewMode.ListMode)
+            self.setGridSize(QSize())
+            self.setSpacing(2)
+            self.setAlternatingRowColors(True)

@@ -8,8 +8,11 @@ a real process (signals, ``sys.exit``, what a shell sees) start one with ``run_m
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,3 +56,65 @@ def catalog_state(path: Path) -> tuple:
     runs = catalog.list_runs(limit=None)
     details = [catalog.get_run(run.id) for run in runs]
     return (catalog.count_runs(), runs, details, catalog.list_datasets())
+
+
+class MainProcess:
+    """``python main.py ARGS`` running in the background, its stdout read line by line.
+
+    A reader thread queues stdout lines so the test can wait for a marker with a deadline
+    (``queue.get(timeout=...)``) instead of sleeping. stderr is read once the process ends
+    (batch mode writes only a few lines there, so its pipe never fills).
+    """
+
+    def __init__(self, *args: object) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(MAIN), *map(str, args)], cwd=REPO, env=os.environ.copy(),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for_line(self, marker: str, timeout: float = 120) -> str:
+        """Return the first stdout line containing ``marker``; fail at EOF or the deadline."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._queue.get(timeout=max(deadline - time.monotonic(), 0.001))
+            except queue.Empty:
+                raise AssertionError(f"no {marker!r} within {timeout}s: {self.lines}") from None
+            if line is None:
+                result = self.finish()
+                raise AssertionError(f"exit {result.code} before {marker!r}:\n{result.out}"
+                                     f"\nstderr:\n{result.err}")
+            self.lines.append(line)
+            if marker in line:
+                return line
+
+    def finish(self, timeout: float = 120) -> CliResult:
+        """Wait for the exit; return its code, all of stdout and stderr."""
+        assert self.proc.stderr is not None
+        code = self.proc.wait(timeout=timeout)
+        err = self.proc.stderr.read()
+        self._reader.join(timeout=timeout)
+        while (line := self._queue.get_nowait() if not self._queue.empty() else None):
+            self.lines.append(line)
+        return CliResult(code, "".join(self.lines), err)
+
+    def kill(self) -> None:
+        """SIGKILL (no clean-up runs in the child) and reap it."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=60)
+
+    def close(self) -> None:
+        self.kill()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()

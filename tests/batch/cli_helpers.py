@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from app.core.catalog import Catalog
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,3 +120,15 @@ class MainProcess:
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def shared_dataset(name: str) -> Path:
+    """A dataset from ``../shared/datasets``; skips the test where it is absent.
+
+    Same contract as ``tests/conftest.py``'s helper, which cannot be imported by name from a
+    folder that has its own ``conftest.py``.
+    """
+    path = REPO.parent / "shared" / "datasets" / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (it exists only beside the team's checkout)")
+    return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -64,6 +65,40 @@ def remove_run_folder(folder: Path, runs_root: Path) -> None:
             f"the run was removed from the catalog but its folder {folder} could not be "
             f"deleted ({exc.strerror or exc}); delete it by hand"
         ) from exc
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes held by the regular files under ``folder`` (links are not followed)."""
+    total = 0
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            try:
+                info = os.lstat(os.path.join(parent, name))
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                total += info.st_size
+    return total
+
+
+def remove_run_folder_counted(folder: Path, runs_root: Path) -> tuple[int, bool]:
+    """Delete a run's folder like :func:`remove_run_folder`; return (bytes freed, all gone).
+
+    A folder that cannot be deleted completely (a file open elsewhere on Windows, a read-only
+    mount) frees only what did go; it never raises, so emptying the trash goes on with the
+    other runs.
+    """
+    folder = folder.absolute()
+    if not folder.exists():
+        return 0, True
+    if runs_root.absolute() not in folder.parents:
+        return 0, False
+    before = folder_size(folder)
+    try:
+        shutil.rmtree(folder)
+    except OSError:
+        return before - folder_size(folder), False
+    return before, True
 
 
 def pid_alive(pid: int) -> bool:

@@ -43,17 +43,21 @@ RUN_SELECT = (
 
 @dataclass(frozen=True)
 class RunFilter:
-    """The filters ``list_runs`` and ``count_runs`` share; ``None`` means "any"."""
+    """The filters ``list_runs`` and ``count_runs`` share; ``None`` means "any".
+
+    ``trashed`` is never "any": ``False`` selects live runs only, ``True`` trashed runs only.
+    """
 
     status: str | Sequence[str] | None = None
     model: str | None = None
     dataset_id: int | None = None
     tag: str | None = None
     text: str | None = None
+    trashed: bool = False
 
     def where(self) -> tuple[str, dict[str, Any]]:
-        """Return a ``WHERE`` clause (or ``""``) and its named parameters."""
-        clauses: list[str] = []
+        """Return a ``WHERE`` clause and its named parameters."""
+        clauses = ["r.trashed_at IS NOT NULL" if self.trashed else "r.trashed_at IS NULL"]
         params: dict[str, Any] = {}
         if self.status is not None:
             statuses = [self.status] if isinstance(self.status, str) else list(self.status)
@@ -78,7 +82,7 @@ class RunFilter:
                 " AND md_contains(t.tag, :text)))"
             )
             params["text"] = self.text.strip().casefold()
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return " WHERE " + " AND ".join(clauses), params
 
 
 def register_functions(db: Database) -> None:

@@ -46,13 +46,15 @@ class CatalogReader(CatalogBase):
         sort: str = "-created_at",
         limit: int | None = 100,
         offset: int = 0,
+        trashed: bool = False,
     ) -> list[RunRecord]:
         """Filtered, sorted page of runs; ``sort`` is a column, ``-`` first for descending.
 
         NULLs sort last in both directions; ties go newest run first. ``text`` matches name,
-        model, notes, tags and dataset path, ignoring case.
+        model, notes, tags and dataset path, ignoring case. ``trashed=False`` lists live runs
+        only, ``True`` only the runs in the trash.
         """
-        run_filter = RunFilter(status, model, dataset_id, tag, text)
+        run_filter = RunFilter(status, model, dataset_id, tag, text, bool(trashed))
         _queries.order_by(sort)  # reject a bad column before touching the file
         with self._read() as db:
             _queries.register_functions(db)
@@ -68,14 +70,16 @@ class CatalogReader(CatalogBase):
         dataset_id: int | None = None,
         tag: str | None = None,
         text: str | None = None,
+        trashed: bool = False,
     ) -> int:
-        run_filter = RunFilter(status, model, dataset_id, tag, text)
+        """How many runs ``list_runs`` would list with the same filters and no limit."""
+        run_filter = RunFilter(status, model, dataset_id, tag, text, bool(trashed))
         with self._read() as db:
             _queries.register_functions(db)
             return _queries.count_runs(db, run_filter)
 
     def get_run_record(self, run_id: int) -> RunRecord:
-        """Just the run row (no history): cheap, for status checks."""
+        """Just the run row (no history): cheap, for status checks. Trashed runs too."""
         with self._read() as db:
             return self._run(db, run_id)
 

@@ -164,6 +164,22 @@ class RunRecord:
     run_dir: Path
     tags: tuple[str, ...]
     dataset_path: str | None
+    trashed_at: str | None = None
+    """When the run was moved to the trash (UTC timestamp), or ``None`` for a live run."""
+
+
+@dataclass(frozen=True)
+class TrashReport:
+    """What ``Catalog.empty_trash`` did.
+
+    ``bytes_reclaimed`` sums the sizes of the files deleted from the runs' folders.
+    ``failed_folders`` lists folders that could not be deleted (completely) although their runs
+    left the catalog; a person may delete them by hand.
+    """
+
+    runs_removed: int
+    bytes_reclaimed: int
+    failed_folders: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,7 +222,7 @@ RUN_COLUMNS: tuple[str, ...] = (
     "created_at", "started_at", "finished_at", "wall_seconds", "epochs_done", "total_epochs",
     "message", "environment", "pid", "hostname", "best_val_metric_name", "best_val_metric",
     "best_epoch", "final_train_loss", "final_val_loss", "final_val_accuracy", "test_accuracy",
-    "test_macro_f1", "test_metrics", "notes", "run_dir",
+    "test_macro_f1", "test_metrics", "notes", "run_dir", "trashed_at",
 )  # fmt: skip
 
 

@@ -119,7 +119,13 @@ def _v1_create_everything(db: Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1_create_everything]
+def _v2_add_trash(db: Database) -> None:
+    """Version 1 → 2: ``runs.trashed_at`` (NULL = live) so deleting a run can be undone."""
+    db.execute("ALTER TABLE runs ADD COLUMN trashed_at TEXT")
+    db.execute("CREATE INDEX runs_by_trashed ON runs (trashed_at)")
+
+
+MIGRATIONS: list[Migration] = [_v1_create_everything, _v2_add_trash]
 """Ordered migrations; ``len(MIGRATIONS)`` is the version this code writes."""
 
 

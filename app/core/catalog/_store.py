@@ -18,10 +18,11 @@ from app.core.catalog._records import (
     nan_to_none,
     utc_now,
 )
+from app.core.catalog._trash import CatalogTrash
 from app.core.errors import CatalogError
 
 
-class Catalog(CatalogReader):
+class Catalog(CatalogTrash, CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
     Thread and process safety: no connection is shared. Each method opens its own connection,
@@ -34,6 +35,11 @@ class Catalog(CatalogReader):
     writer; the file is in WAL mode, so reads never wait for writes and see a consistent
     snapshot. Each write method is atomic: a process killed at any moment leaves either all of a
     call's changes or none of them. Records returned are frozen snapshots and never change.
+
+    Deleting is two-step: ``trash_runs`` hides runs from ``list_runs``/``count_runs`` (pass
+    ``trashed=True`` to list the trash) but keeps everything; ``restore_runs`` undoes it and
+    ``empty_trash`` deletes rows and folders. ``get_run``, ``compare_runs`` and every other
+    by-id operation still work on trashed runs. ``delete_run`` deletes one run at once.
 
     Timestamps are UTC ISO-8601 strings (``2026-05-09T07:35:25.123456Z``), fixed width so that
     text order is time order. Paths under the runs folder (``<stem>_runs`` next to the file) are

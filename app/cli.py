@@ -18,7 +18,10 @@ import app
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 EPILOG = """\
+With no mode flag, main.py opens the desktop window.
+
 examples:
+  main.py                                    open the window (on the last or the sample dataset)
   main.py --batch resources/samples/experiments.toml
   main.py --inspect resources/samples/topics.csv --json report.json
   main.py --resume 12
@@ -34,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="ModelDesk: train neural networks on your own images and texts and keep a "
                     "catalog of every run.")
     parser.add_argument("--version", action="version", version=f"ModelDesk {app.__version__}")
+    parser.add_argument("dataset", nargs="?", metavar="DATASET",
+                        help="open the window on this dataset folder or table")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--batch", metavar="FILE.toml", type=Path,
                       help="train the experiments in a TOML file without a window")
@@ -76,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inspect(args)
         if args.resume is not None:
             return _resume(args)
+        return _gui(args)
     except ModelDeskError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
@@ -84,8 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"unexpected error: {type(error).__name__}: {error}\n"
               f"details are in {log_file()}", file=sys.stderr)
         return EXIT_FAILED
-    parser.print_help()
-    return EXIT_OK
+
+
+def _gui(args: argparse.Namespace) -> int:
+    try:
+        from app.gui import run
+    except ImportError as error:  # e.g. a server without Qt's system libraries
+        print(f"the window cannot open here ({error}); batch mode still works: "
+              "main.py --batch FILE.toml", file=sys.stderr)
+        return EXIT_FAILED
+    return run(dataset=args.dataset, catalog=args.catalog)
 
 
 def _catalog_path(args: argparse.Namespace) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def run(dataset: str | Path | None = None, catalog: str | Path | None = None) ->
     application = create_application()
     window = open_window(dataset, catalog)
     window.show()
+    if os.environ.get("MODELDESK_EXIT_WHEN_SHOWN"):  # start-up time probe (benchmarks)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: (print("window shown", flush=True), application.quit()))
     code = application.exec()
     from PySide6.QtCore import QThreadPool
 

@@ -16,12 +16,13 @@ Why
     split shares, and 80/20 is what the issue asked for.
 
 The recipe (defaults)
-    lenet5, 15 epochs, Adam, lr 1e-3 with a one-cycle schedule, batch 64, seed 0, device cpu.
-    Plain Adam 1e-3 for 15 epochs lands near 97-98 % on 7,000 training digits, too close to
-    the target to call reliable; one-cycle (warm-up then annealing to ~0) gains a few
-    tenths of a percent and makes the last epochs settle, and ``restore_best`` tests the
-    weights of the best validation epoch. ``--seeds 0 1 2`` runs one experiment per seed (a
-    grid) to show the margin is not luck. Accuracy is reported, never asserted.
+    lenet5, 15 epochs, Adam, lr 1e-3 with a one-cycle schedule, batch 64, seed 0, device cpu;
+    ``restore_best`` tests the weights of the epoch with the lowest validation loss.
+    Measured on the shared 2-core box: seed 0 98.35 %, seed 1 97.55 %, seed 2 97.70 %. A
+    higher peak (lr 3e-3) gave 98.70 / 96.90 / 97.90 %: on seed 1 the validation loss
+    turned up early and the best-epoch rule tested epoch 5's weights, so the lower peak is
+    the safer default. ``--seeds 0 1 2`` runs one experiment per seed (a grid) to check the
+    margin. Accuracy is reported, never asserted.
 
 Wall time is not a ratio here (there is no in-process baseline for "the product end to end");
 read it as an indication for this machine only. Torch threads default to 1 (``--threads``;

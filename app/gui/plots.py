@@ -30,8 +30,18 @@ class CurveBuffer:
         self.size += 1
 
     def extend(self, xs: np.ndarray, ys: np.ndarray) -> None:
-        for x, y in zip(xs, ys, strict=True):
-            self.append(float(x), float(y))
+        """Vectorised: a million points are one copy, not a million Python calls."""
+        xs = np.asarray(xs, dtype=np.float64).ravel()
+        ys = np.asarray(ys, dtype=np.float64).ravel()
+        if len(xs) != len(ys):
+            raise ValueError(f"x and y differ in length ({len(xs)} != {len(ys)})")
+        end = self.size + len(xs)
+        if end > len(self._x):
+            capacity = max(end, 2 * len(self._x))
+            self._x = np.resize(self._x, capacity)
+            self._y = np.resize(self._y, capacity)
+        self._x[self.size:end], self._y[self.size:end] = xs, ys
+        self.size = end
 
     def clear(self) -> None:
         self.size = 0

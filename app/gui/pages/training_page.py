@@ -1,11 +1,33 @@
-"""The Training page (placeholder until its page lands)."""
+"""The Training page: start, pause, resume and stop runs; watch them train live.
+
+The page only talks to the ``TrainingQueue`` (which owns the worker thread) and the
+``AppState``; every handler runs on the GUI thread from a queued signal, and no handler
+waits for training. Plots repaint on their own timer; events only append to buffers.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.core.engine import COMPLETED, DIVERGED, STOPPED, EpochEnd, RunStarted, StepEnd
+from app.core.errors import ModelDeskError
+from app.gui.pages._training_format import config_summary, duration
+from app.gui.pages._training_messages import MessageArea
+from app.gui.pages._training_plots import TrainingPlots
+from app.gui.pages._training_queue_view import QueueView
+from app.gui.pages._training_status import StatusPanel
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
+
+SIDE_WIDTH = 330
 
 
 class TrainingPage(QWidget):
@@ -13,5 +35,187 @@ class TrainingPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state, self.queue = state, queue
+        self.run_id: int | None = None  # the catalog run the worker is training now
+        self._pause_requested = False
+        self._build()
+        self._connect()
+        self._on_config_changed()
+        self._update_buttons()
+
+    # ----------------------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.start_button = QPushButton("Start")
+        self.start_button.setDefault(True)
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop the active run; it stays in the catalog as stopped "
+                                    "and can be resumed from its last finished epoch")
+        for button in (self.start_button, self.pause_button, self.stop_button):
+            button.setMinimumWidth(96)
+        header = QHBoxLayout()
+        header.addWidget(self.summary_label, 1)
+        header.addWidget(self.start_button)
+        header.addWidget(self.pause_button)
+        header.addWidget(self.stop_button)
+
+        self.messages = MessageArea()
+        self.plots = TrainingPlots()
+        self.status = StatusPanel()
+        self.queue_view = QueueView(self.queue)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.status)
+        side_layout.addWidget(self.queue_view, 1)
+        side.setMinimumWidth(280)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.plots)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([800, SIDE_WIDTH])
+        self.splitter = splitter
+
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Training"))
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addLayout(header)
+        layout.addWidget(self.messages)
+        layout.addWidget(splitter, 1)
+
+    def _connect(self) -> None:
+        self.start_button.clicked.connect(self._on_start)
+        self.pause_button.clicked.connect(self._on_pause_toggle)
+        self.stop_button.clicked.connect(self._on_stop)
+        self.messages.resume_requested.connect(self._on_resume_run)
+        queue = self.queue
+        queue.queue_changed.connect(self._on_queue_changed)
+        queue.run_created.connect(self._on_run_created)
+        queue.started.connect(self._on_started)
+        queue.steps.connect(self._on_steps)
+        queue.epoch.connect(self._on_epoch)
+        queue.paused.connect(self._on_paused)
+        queue.outcome.connect(self._on_outcome)
+        queue.failed.connect(self._on_failed)
+        for signal in (self.state.dataset_changed, self.state.model_changed,
+                       self.state.values_changed):
+            signal.connect(self._on_config_changed)
+
+    # ---------------------------------------------------------------------- user actions
+    def _on_start(self) -> None:
+        try:
+            config = self.state.build_config()
+        except ModelDeskError as error:
+            self.messages.show_message("error", f"Cannot start: {error}")
+            return
+        if self.messages.kind == "error":
+            self.messages.clear()
+        self.queue.enqueue(config, self.state.catalog.path)
+
+    def _on_pause_toggle(self) -> None:
+        if self.queue.is_paused or self._pause_requested:
+            self._pause_requested = False
+            self.queue.resume()
+        else:
+            self._pause_requested = True
+            self.queue.pause()  # takes effect before the next batch; ``paused`` confirms
+        self._update_buttons()
+
+    def _on_stop(self) -> None:
+        self.queue.stop()
+        self.stop_button.setEnabled(False)  # until the next run starts
+        self.status.state_label.setText("stopping…")
+
+    def _on_resume_run(self, run_id: int) -> None:
+        self.messages.show_message("info", f"Run {run_id} is queued to resume from its last "
+                                           "checkpoint.")
+        self.queue.enqueue_resume(run_id, self.state.catalog.path)
+
+    # ---------------------------------------------------------------------- queue events
+    def _on_queue_changed(self) -> None:
+        if not self.queue.busy:
+            self._pause_requested = False
+        self._update_buttons()
+
+    def _on_run_created(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.state.runs_changed.emit()  # the catalog shows the new run as running
+
+    def _on_started(self, event: RunStarted) -> None:
+        self._pause_requested = False
+        self.plots.clear(event.total_epochs)
+        self.status.start(event)
+        self._update_buttons()
+
+    def _on_steps(self, steps: list[StepEnd]) -> None:
+        self.plots.add_steps(steps)
+        self.status.add_steps(steps)
+
+    def _on_epoch(self, event: EpochEnd) -> None:
+        self.plots.add_epoch(event)
+        self.status.add_epoch(event)
+
+    def _on_paused(self, paused: bool) -> None:
+        self._pause_requested = False
+        self.status.set_paused(paused)
+        self._update_buttons()
+
+    def _on_outcome(self, outcome) -> None:  # noqa: ANN001 - app.core.runs.RunOutcome
+        run = f"Run {outcome.run_id}"
+        if outcome.status == STOPPED:
+            self.messages.show_message(
+                "warning", f"{run} stopped after epoch {outcome.epochs_done} — resume it "
+                "from the Catalog page or with the Resume button.",
+                resume_run=outcome.run_id)
+        elif outcome.status == DIVERGED:
+            self.messages.show_message("error", f"{run} diverged: {outcome.message}")
+        elif outcome.status == COMPLETED:
+            self.messages.show_message("success", _completed_text(outcome))
+        else:
+            self.messages.show_message("error", f"{run} failed: {outcome.message}")
+        self.status.finish(outcome.status)
+        self.run_id = None
+        self.state.runs_changed.emit()
+
+    def _on_failed(self, message: str) -> None:
+        prefix = f"Run {self.run_id} failed" if self.run_id is not None else "Could not start"
+        self.messages.show_message("error", f"{prefix}: {message}")
+        self.status.finish("failed")
+        self.run_id = None
+        self.state.runs_changed.emit()
+
+    def _on_config_changed(self, *_args: object) -> None:
+        try:
+            config = self.state.build_config()
+        except ModelDeskError as error:
+            self.summary_label.setText(f"<span style='color:#8a6d3b'>Not ready: "
+                                       f"{_escape(str(error))}</span>")
+            return
+        self.summary_label.setText(f"Start trains {config_summary(config)}")
+
+    # ------------------------------------------------------------------------ helpers
+    def _update_buttons(self) -> None:
+        busy = self.queue.busy
+        paused = self.queue.is_paused or self._pause_requested
+        self.start_button.setText("Add to queue" if busy else "Start")
+        self.start_button.setToolTip("Queue the configured run after the active one" if busy
+                                     else "Train the configured run")
+        self.pause_button.setEnabled(busy)
+        self.pause_button.setText("Resume" if busy and paused else "Pause")
+        self.stop_button.setEnabled(busy)
+
+
+def _completed_text(outcome) -> str:  # noqa: ANN001
+    text = f"Run {outcome.run_id} completed in {duration(outcome.wall_seconds)}"
+    if outcome.test_accuracy is not None:
+        text += f" — test accuracy {100 * outcome.test_accuracy:.1f} %"
+    if outcome.message:
+        text += f" ({outcome.message})"
+    return text + "."
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

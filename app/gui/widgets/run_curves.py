@@ -1,0 +1,115 @@
+"""Metric histories of one or more runs as static curves (the catalog and compare pages).
+
+``RunCurves(metric_keys)`` lays out one panel per entry of ``metric_keys``; an entry is a
+metric key (``"val_loss"``) or a tuple of keys drawn on one panel (``("train_loss",
+"val_loss")``). Each run is drawn in its stable ``run_color``; the keys of one panel differ by
+line style (solid, dashed, dotted). Keys ending in ``_step`` are plotted against the global
+step, all others against the epoch. NaN values (a diverged loss) leave gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from app.core.catalog import MetricPoint
+from app.gui.colors import run_color
+
+Histories = Mapping[int, Mapping[str, Sequence[MetricPoint]]]
+_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
+           Qt.PenStyle.DashDotLine)
+_TITLES = {
+    "train_loss": "train loss", "val_loss": "validation loss", "train_accuracy": "train accuracy",
+    "val_accuracy": "validation accuracy", "train_loss_step": "train loss per step",
+    "lr": "learning rate",
+}  # fmt: skip
+
+
+def metric_title(key: str) -> str:
+    """A readable name for a metric key (``val_loss`` → ``validation loss``)."""
+    return _TITLES.get(key, key.replace("_", " "))
+
+
+class RunCurves(QWidget):
+    """A grid of plots; ``set_runs`` replaces everything drawn.
+
+    Args:
+        metric_keys: one entry per panel, a key or a tuple of keys sharing the panel.
+        titles: optional panel titles, one per entry (default: built from the keys).
+        columns: panels per row.
+    """
+
+    def __init__(self, metric_keys: Sequence[str | Sequence[str]], *,
+                 titles: Sequence[str] | None = None, columns: int = 2,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panels: list[tuple[str, ...]] = [
+            (entry,) if isinstance(entry, str) else tuple(entry) for entry in metric_keys]
+        self.plots: list[pg.PlotWidget] = []
+        self._data: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        for number, keys in enumerate(self.panels):
+            title = titles[number] if titles else " / ".join(metric_title(k) for k in keys)
+            plot = pg.PlotWidget(background="w")
+            plot.setTitle(title, color="#333", size="10pt")
+            plot.setLabel("bottom", "step" if all(k.endswith("_step") for k in keys)
+                          else "epoch")
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
+            plot.setMinimumSize(160, 120)
+            item = plot.getPlotItem()
+            item.setDownsampling(auto=True, mode="peak")
+            item.setClipToView(True)
+            self.plots.append(plot)
+            layout.addWidget(plot, number // columns, number % columns)
+
+    # ----------------------------------------------------------------------------- API
+    def set_runs(self, histories: Histories, labels: Mapping[int, str] | None = None) -> None:
+        """Draw these runs (``{run_id: {key: points}}``); ``labels`` name runs in legends.
+
+        With one run the legend names only the metric; with several it names run and metric.
+        """
+        self.clear()
+        several = len(histories) > 1
+        for run_id, history in histories.items():
+            color = run_color(run_id)
+            run_label = (labels or {}).get(run_id, f"run {run_id}")
+            for plot, keys in zip(self.plots, self.panels, strict=True):
+                for index, key in enumerate(keys):
+                    points = history.get(key, ())
+                    if not points:
+                        continue
+                    xs = np.fromiter((p.step for p in points), dtype=float, count=len(points))
+                    ys = np.fromiter((p.value for p in points), dtype=float, count=len(points))
+                    self._data[(run_id, key)] = (xs, ys)
+                    name = metric_title(key)
+                    if several:
+                        name = f"{run_label} · {name}" if len(keys) > 1 else run_label
+                    pen = pg.mkPen(color=color, width=2, style=_STYLES[index % len(_STYLES)])
+                    symbol = "o" if len(points) <= 30 and not key.endswith("_step") else None
+                    plot.plot(xs, ys, name=name, pen=pen, connect="finite", symbol=symbol,
+                              symbolSize=5, symbolBrush=color, symbolPen=color)
+        for plot in self.plots:
+            plot.enableAutoRange()
+
+    def clear(self) -> None:
+        self._data.clear()
+        for plot in self.plots:
+            plot.clear()
+            legend = plot.getPlotItem().legend
+            if legend is not None:
+                legend.clear()
+
+    def curve_data(self, run_id: int, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The (x, y) arrays drawn for one run's metric, or ``None`` if it has none."""
+        return self._data.get((run_id, key))
+
+    def drawn(self) -> list[tuple[int, str]]:
+        """Every (run id, key) pair that has a curve, in drawing order."""
+        return list(self._data)

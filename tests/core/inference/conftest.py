@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from factories import write_image_folder, write_text_table
-from inference_runs import IMAGE_CLASSES, TEXT_CLASSES, train
 
 from app.core.catalog import Catalog
 from app.core.inference import clear_predictor_cache
+from tests.core.inference.inference_runs import IMAGE_CLASSES, TEXT_CLASSES, train
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from factories import class_keywords
-from inference_runs import IMAGE_CLASSES, TEXT_CLASSES
 from PIL import Image
 
 from app.core.catalog import Catalog
 from app.core.errors import CatalogError, CheckpointError, ConfigError, DatasetError
 from app.core.inference import ClassScore, Predictor, load_predictor
+from tests.core.inference.inference_runs import IMAGE_CLASSES, TEXT_CLASSES
 
 Trained = tuple[Catalog, int, int, Path]
 

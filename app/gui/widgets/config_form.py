@@ -234,7 +234,7 @@ class ConfigForm(QWidget):
                 editor.currentIndexChanged.connect(lambda _i, n=f.name: self._on_edited(n))
         elif f.type is int and not f.optional:
             editor = _IntSpin(f.min, f.max)
-            editor.lineEdit().textChanged.connect(lambda _t, n=f.name: self._on_edited(n))
+            editor.textChanged.connect(lambda _t, n=f.name: self._on_edited(n))
         else:
             editor = QLineEdit()
             editor.setPlaceholderText(f.placeholder or ("e.g. 3, 4, 5" if f.type is tuple else ""))

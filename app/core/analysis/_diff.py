@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.analysis._results import SampleResult, TestResults, read_predictions, test_results
+from app.core.analysis._results import SampleResult, TestResults, join_samples, read_predictions
 from app.core.catalog import Catalog, RunRecord
 
 _SPLIT_KEYS = ("seed", "val_fraction", "test_fraction")
@@ -36,38 +36,28 @@ def error_diff(catalog: Catalog, run_a: int, run_b: int) -> ErrorDiff:
     (same fingerprint) and were tested on the same samples (same split).
 
     Raises:
-        CatalogError: a run does not exist.
+        CatalogError: a run does not exist, or a predictions file is damaged.
     """
     a, b = catalog.get_run(run_a), catalog.get_run(run_b)
-    reason = _incomparable(a.run, b.run, a.dataset, b.dataset)
-    if reason:
+
+    def not_comparable(reason: str) -> ErrorDiff:
         return ErrorDiff(int(run_a), int(run_b), comparable=False, reason=reason)
-    results_a, results_b = test_results(catalog, run_a), test_results(catalog, run_b)
-    if {s.index for s in results_a.samples} != {s.index for s in results_b.samples}:
-        return ErrorDiff(int(run_a), int(run_b), comparable=False,
-                         reason=_split_reason(a.run, b.run))
-    return _diff(results_a, results_b)
 
-
-def _incomparable(a: RunRecord, b: RunRecord, dataset_a: object, dataset_b: object) -> str:
-    if a.id == b.id:
-        return "choose two different runs for an error diff"
-    for run in (a, b):
-        if read_predictions(run) is None:
-            return f"run {run.id} has no test predictions (it did not complete)"
-    fingerprint_a = getattr(dataset_a, "fingerprint", None)
-    fingerprint_b = getattr(dataset_b, "fingerprint", None)
+    if a.run.id == b.run.id:
+        return not_comparable("choose two different runs for an error diff")
+    predictions_a, predictions_b = read_predictions(a.run), read_predictions(b.run)
+    if predictions_a is None or predictions_b is None:
+        missing = a.run.id if predictions_a is None else b.run.id
+        return not_comparable(f"run {missing} has no test predictions (it did not complete)")
+    fingerprint_a = a.dataset.fingerprint if a.dataset else None
+    fingerprint_b = b.dataset.fingerprint if b.dataset else None
     if fingerprint_a is None or fingerprint_a != fingerprint_b:
-        return (f"runs {a.id} and {b.id} were trained on different datasets (or different "
-                "versions of one); the error diff needs the same data")
-    if _test_indices(a) != _test_indices(b):
-        return _split_reason(a, b)
-    return ""
-
-
-def _test_indices(run: RunRecord) -> frozenset[int]:
-    predictions = read_predictions(run)
-    return frozenset(predictions.indices.tolist()) if predictions is not None else frozenset()
+        return not_comparable(
+            f"runs {a.run.id} and {b.run.id} were trained on different datasets (or different "
+            "versions of one); the error diff needs the same data")
+    if set(predictions_a.indices.tolist()) != set(predictions_b.indices.tolist()):
+        return not_comparable(_split_reason(a.run, b.run))
+    return _diff(join_samples(a, predictions_a), join_samples(b, predictions_b))
 
 
 def _split_reason(a: RunRecord, b: RunRecord) -> str:

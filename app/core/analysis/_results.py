@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from app.core.catalog import Catalog, RunRecord, thaw
+from app.core.catalog import Catalog, RunDetail, RunRecord, thaw
 from app.core.datasets import Dataset, load_dataset
 from app.core.engine import RunConfig, RunFiles
 from app.core.errors import CatalogError, ModelDeskError
@@ -143,6 +143,15 @@ def test_results(catalog: Catalog, run_id: int) -> TestResults:
     predictions = read_predictions(detail.run)
     if predictions is None:
         raise no_predictions(run_id)
+    return join_samples(detail, predictions)
+
+
+test_results.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def join_samples(detail: RunDetail, predictions: Predictions) -> TestResults:
+    """:func:`test_results` for a run whose predictions are already read."""
+    run_id = detail.run.id
     recorded = detail.dataset.fingerprint if detail.dataset else None
     class_names = _class_names(detail.run, detail.dataset, predictions)
     dataset, note = _reload_dataset(detail.run, recorded, predictions)
@@ -164,9 +173,6 @@ def test_results(catalog: Catalog, run_id: int) -> TestResults:
     samples.sort(key=lambda s: s.index)
     return TestResults(run_id=int(run_id), class_names=class_names, samples=tuple(samples),
                        dataset_available=dataset is not None, note=note)
-
-
-test_results.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
 def _name(class_names: Sequence[str], label: int) -> str:

@@ -57,15 +57,21 @@ class CatalogTrash(CatalogBase):
         """Delete every trashed run: rows first (one transaction), then the run folders.
 
         As with ``delete_run``, a crash in between leaves orphan folders, never rows that
-        point at deleted files. Folders outside the runs folder are never touched.
+        point at deleted files. Folders outside the runs folder are never touched. A trashed
+        run that is running right now (trashed while queued, then started) stays in the trash.
         """
         with self._write() as db:
             rows = db.execute(
-                "SELECT id, run_dir FROM runs WHERE trashed_at IS NOT NULL ORDER BY id"
+                "SELECT id, run_dir, status, pid, hostname FROM runs"
+                " WHERE trashed_at IS NOT NULL ORDER BY id"
             ).fetchall()
-            db.execute("DELETE FROM runs WHERE trashed_at IS NOT NULL")
+            doomed = [(run_id, run_dir) for run_id, run_dir, status, pid, hostname in rows
+                      if status != "running" or _stale(pid, hostname)]
+            db.conn.executemany(
+                "DELETE FROM runs WHERE id = ?", [(run_id,) for run_id, _ in doomed]
+            )
         reclaimed, failed = 0, []
-        for _run_id, run_dir in rows:
+        for _run_id, run_dir in doomed:
             if run_dir is None:
                 continue
             folder = from_stored(run_dir, self.runs_root)
@@ -75,7 +81,7 @@ class CatalogTrash(CatalogBase):
                 log.warning("emptying the trash: could not delete all of %s", folder)
                 failed.append(folder)
         return TrashReport(
-            runs_removed=len(rows), bytes_reclaimed=reclaimed, failed_folders=tuple(failed)
+            runs_removed=len(doomed), bytes_reclaimed=reclaimed, failed_folders=tuple(failed)
         )
 
 

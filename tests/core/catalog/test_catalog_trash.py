@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from app.core.catalog import Catalog, TrashReport
 from app.core.errors import CatalogError
-from tests.core.catalog.conftest import RunFactory
+
+RunFactory = Callable[..., int]
 
 
 def _write(path: Path, size: int) -> int:
@@ -116,3 +118,13 @@ def test_empty_trash_counts_a_run_without_a_folder(catalog: Catalog, make_run: R
     run_id = make_run()  # never trained: no folder on disk
     catalog.trash_runs([run_id])
     assert catalog.empty_trash() == TrashReport(runs_removed=1, bytes_reclaimed=0)
+
+
+def test_empty_trash_keeps_a_run_that_started_after_it_was_trashed(
+    catalog: Catalog, make_run: RunFactory
+):
+    queued = make_run()
+    catalog.trash_runs([queued])
+    catalog.mark_running(queued, device="cpu", pid=os.getpid(), hostname=socket.gethostname())
+    assert catalog.empty_trash() == TrashReport(runs_removed=0, bytes_reclaimed=0)
+    assert _ids(catalog, trashed=True) == [queued]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from app.core.catalog import CSV_COLUMNS, Catalog, export_runs_csv
 from app.core.errors import CatalogError
-from tests.core.catalog.conftest import RunFactory
+
+RunFactory = Callable[..., int]
 
 
 def _read(path: Path) -> list[dict[str, str]]:

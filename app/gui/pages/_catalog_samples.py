@@ -66,8 +66,9 @@ class ConfusionTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.matrix)
         splitter.addWidget(self.browser)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([500, 400])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._results: Any = None

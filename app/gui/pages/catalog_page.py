@@ -1,17 +1,325 @@
-"""The Catalog page (placeholder until its page lands)."""
+"""The Catalog page: every run in a sortable, filterable table over a run detail panel.
+
+The table pages through ``Catalog.list_runs`` (sorting and filtering in SQL); the detail panel
+loads one run in the background. Deleting moves runs to the trash (with Undo); the Trash view
+restores them or empties the trash, which deletes their files. Every change goes through the
+catalog and is announced with ``state.runs_changed``; this page refreshes on that signal.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from pathlib import Path
 
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.catalog import Catalog, TrashReport, export_runs_csv
+from app.core.errors import ModelDeskError
+from app.gui.pages._catalog_detail import RunDetailView
+from app.gui.pages._catalog_filters import CatalogFilters
+from app.gui.pages._catalog_message import MessageBar, format_bytes
+from app.gui.pages._catalog_model import COLUMNS, RunTableModel
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
+from app.gui.workers import run_in_background
+
+_WIDTHS = {"": 26, "ID": 44, "Name": 160, "Status": 80, "Model": 124, "Dataset": 96,
+           "Best val": 100, "Test acc": 66, "Macro F1": 66, "Epochs": 56, "Time": 52,
+           "Created": 118}
+
+
+def _plural(count: int) -> str:
+    return f"{count} run" if count == 1 else f"{count} runs"
 
 
 class CatalogPage(QWidget):
+    compare_requested = Signal(list)  # list[int]: run ids, in table order
+    trash_emptied = Signal(object)  # TrashReport
+
     def __init__(self, state: AppState, queue: TrainingQueue,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state, self.queue = state, queue
+        self._undo_ids: list[int] = []
+        self.model = RunTableModel(state.catalog, self)
+        self.filters = CatalogFilters()
+        self.filters.changed.connect(self._on_filters_changed)
+        self.table = self._build_table()
+        self.detail = RunDetailView(state, queue)
+        self.message = MessageBar()
+        self.count_label = QLabel()
+        self.compare_button = self._button("Compare selected", self._on_compare,
+                                           "Open the selected runs side by side")
+        self.delete_button = self._button("Delete…", self._on_delete,
+                                          "Move the selected runs to the trash")
+        self.export_button = self._button("Export CSV…", self._on_export,
+                                          "Save the runs the filters show as a CSV file")
+        self.restore_button = self._button("Restore", self.restore_selected,
+                                           "Take the selected runs out of the trash")
+        self.empty_button = self._button("Empty trash…", self._on_empty_trash,
+                                         "Delete the trashed runs and their files for good")
+        self.trash_button = self._button("Trash", self.set_trash_view,
+                                         "Show the runs in the trash", checkable=True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count_label, 1)
+        for button in (self.compare_button, self.delete_button, self.restore_button,
+                       self.empty_button, self.export_button, self.trash_button):
+            actions.addWidget(button)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.filters)
+        top_layout.addLayout(actions)
+        top_layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([300, 460])
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Catalog"))
+        layout.addWidget(self.message)
+        layout.addWidget(self.splitter, 1)
+        state.runs_changed.connect(self.refresh)
+        state.catalog_changed.connect(self._on_catalog_changed)
+        queue.queue_changed.connect(self.detail.refresh)
+        queue.outcome.connect(lambda _outcome: self.refresh())
+        self.refresh()
+        self._update_actions()
+
+    def _button(self, text: str, slot, tip: str, checkable: bool = False) -> QPushButton:  # noqa: ANN001
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.setCheckable(checkable)
+        (button.toggled if checkable else button.clicked).connect(
+            slot if checkable else lambda _checked=False: slot())
+        return button
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setSortingEnabled(True)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(24)
+        header = table.horizontalHeader()
+        header.setSortIndicator(COLUMNS.index(next(c for c in COLUMNS if c.title == "Created")),
+                                Qt.SortOrder.DescendingOrder)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for number, column in enumerate(COLUMNS):
+            if column.title in _WIDTHS:
+                header.resizeSection(number, _WIDTHS[column.title])
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        return table
+
+    # ----------------------------------------------------------------------------- API
+    def refresh(self) -> None:
+        """Re-run the query, keeping the selection and the detail panel where they were."""
+        selected, current = self.selected_ids(), self._current_id()
+        self.model.refresh()
+        self._reselect(selected, current)
+        self.filters.reload_choices(self.state.catalog)
+        self.detail.refresh()
+        self._update_actions()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.runs[row].id for row in rows]
+
+    def select_runs(self, run_ids: list[int]) -> None:
+        """Select these runs (those loaded in the table); the first becomes current."""
+        self._reselect(run_ids, run_ids[0] if run_ids else None)
+
+    def trash_runs(self, run_ids: list[int]) -> bool:
+        """Move runs to the trash (what the Delete dialog's Yes does) and offer Undo."""
+        if not run_ids:
+            return False
+        try:
+            self.state.catalog.trash_runs(run_ids)
+        except ModelDeskError as error:
+            self.message.show_message(str(error), kind="error")
+            return False
+        self._undo_ids = list(run_ids)
+        self.message.show_message(f"Moved {_plural(len(run_ids))} to the trash.",
+                                  action="Undo", on_action=self.undo_trash)
+        self.state.runs_changed.emit()
+        return True
+
+    def undo_trash(self) -> None:
+        ids, self._undo_ids = self._undo_ids, []
+        if ids:
+            self._restore(ids)
+
+    def restore_selected(self) -> None:
+        self._restore(self.selected_ids())
+
+    def set_trash_view(self, trash: bool) -> None:
+        if self.trash_button.isChecked() != trash:
+            self.trash_button.setChecked(trash)  # re-enters through toggled
+            return
+        self.model.query(trashed=trash)
+        self.detail.show_run(None)
+        self._update_actions()
+
+    def empty_trash(self) -> None:
+        """Delete the trashed runs and their folders on the pool; ``trash_emptied`` follows."""
+        catalog = self.state.catalog
+        self.empty_button.setEnabled(False)
+        self.message.show_message("Emptying the trash…")
+        run_in_background(self, catalog.empty_trash, self._on_trash_emptied,
+                          lambda message: self.message.show_message(message, kind="error"))
+
+    def export_csv(self, path: str | Path) -> int:
+        """Write every run the filters match (not only loaded rows); return how many."""
+        try:
+            runs = self.model.all_runs()
+            export_runs_csv(runs, path)
+        except ModelDeskError as error:
+            self.message.show_message(str(error), kind="error")
+            return 0
+        self.message.show_message(f"Exported {_plural(len(runs))} to {path}.")
+        return len(runs)
+
+    # -------------------------------------------------------------------------- handlers
+    def _on_filters_changed(self) -> None:
+        self.model.query(filters=self.filters.values())
+        self._update_actions()
+
+    def _on_catalog_changed(self, catalog: Catalog) -> None:
+        self._undo_ids = []
+        self.message.hide()
+        self.detail.show_run(None)
+        self.model.query(catalog=catalog)
+        self.filters.reload_choices(catalog)
+        self._update_actions()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        run_id = self.model.runs[current.row()].id if current.isValid() else None
+        if run_id is not None and run_id == self.detail.run_id:
+            return
+        self.detail.show_run(run_id)
+
+    def _on_compare(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) < 2:
+            self.message.show_message("Select two or more runs to compare.")
+            return
+        self.compare_requested.emit(ids)
+        window = self.window()
+        show_page = getattr(window, "show_page", None)
+        if callable(show_page):
+            try:
+                page = show_page("Compare")
+            except (KeyError, ValueError):
+                return
+            show_runs = getattr(page, "show_runs", None)
+            if callable(show_runs):
+                show_runs(ids)
+
+    def _on_delete(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        answer = QMessageBox.question(
+            self, "Delete runs",
+            f"Move {_plural(len(ids))} to the trash? You can undo this, or restore them from "
+            "the Trash view until the trash is emptied.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.trash_runs(ids)
+
+    def _on_empty_trash(self) -> None:
+        count = self.state.catalog.count_runs(trashed=True)
+        if not count:
+            self.message.show_message("The trash is empty.")
+            return
+        answer = QMessageBox.warning(
+            self, "Empty trash",
+            f"Delete {_plural(count)} and their files for good? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.empty_trash()
+
+    def _on_trash_emptied(self, report: TrashReport) -> None:
+        self._undo_ids = []
+        text = (f"Removed {_plural(report.runs_removed)}, reclaimed "
+                f"{format_bytes(report.bytes_reclaimed)}.")
+        if report.failed_folders:
+            text += f" {len(report.failed_folders)} folders could not be deleted: " + ", ".join(
+                str(folder) for folder in report.failed_folders[:3])
+        self.message.show_message(text, kind="error" if report.failed_folders else "info")
+        self.state.runs_changed.emit()
+        self.trash_emptied.emit(report)
+
+    def _on_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export runs as CSV", "runs.csv",
+                                              "CSV files (*.csv);;All files (*)")
+        if path:
+            self.export_csv(path)
+
+    # ------------------------------------------------------------------------- helpers
+    def _restore(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        try:
+            self.state.catalog.restore_runs(ids)
+        except ModelDeskError as error:
+            self.message.show_message(str(error), kind="error")
+            return
+        self.message.show_message(f"Restored {_plural(len(ids))}.")
+        self.state.runs_changed.emit()
+
+    def _current_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.runs[index.row()].id if index.isValid() else None
+
+    def _reselect(self, run_ids: list[int], current: int | None) -> None:
+        selection = self.table.selectionModel()
+        flags = (QItemSelectionModel.SelectionFlag.Select
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        selection.clearSelection()
+        for run_id in run_ids:
+            row = self.model.row_of(run_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), flags)
+        row = self.model.row_of(current) if current is not None else None
+        if row is not None:
+            selection.setCurrentIndex(self.model.index(row, 0),
+                                      QItemSelectionModel.SelectionFlag.NoUpdate)
+        elif current is not None or self.detail.run_id is not None:
+            self.detail.show_run(None)
+
+    def _update_actions(self) -> None:
+        trash = self.model.trashed
+        selected = bool(self.table.selectionModel().selectedRows())
+        total = self.model.total
+        self.count_label.setText(f"{_plural(total)} in the trash" if trash
+                                 else f"{_plural(total)}")
+        self.compare_button.setVisible(not trash)
+        self.compare_button.setEnabled(len(self.table.selectionModel().selectedRows()) >= 2)
+        self.delete_button.setVisible(not trash)
+        self.delete_button.setEnabled(selected)
+        self.restore_button.setVisible(trash)
+        self.restore_button.setEnabled(selected)
+        self.empty_button.setVisible(trash)
+        self.empty_button.setEnabled(total > 0)
+        self.export_button.setVisible(not trash)

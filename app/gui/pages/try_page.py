@@ -1,17 +1,265 @@
-"""The Try it page (placeholder until its page lands)."""
+"""The Try it page: pick a catalog model, drop an image or type text, see the top-k classes.
+
+Listing the runs (it checks their weight files), loading a model and predicting all happen on
+the thread pool; each result is tagged with the request it answers and dropped when a newer
+request has been made since (the user typed on, or picked another model).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from collections.abc import Sequence
+from pathlib import Path
 
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.catalog import Catalog, RunRecord
+from app.core.engine import RunFiles
+from app.gui.colors import run_color
+from app.gui.pages._compare_picker import color_swatch
+from app.gui.pages._try_inputs import ImageInput, TextInput
+from app.gui.pages._try_results import PredictionView
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
+from app.gui.workers import run_in_background
+
+DEFAULT_TOP_K = 3
+RUN_LIMIT = 500
+NO_RUNS = ("No trained models yet. Completed runs with saved weights appear here; train one "
+           "on the Training page.")
+
+
+def tryable_runs(catalog: Catalog) -> list[RunRecord]:
+    """Completed runs whose best weights are on disk, newest first (background work)."""
+    runs = catalog.list_runs(status="completed", sort="-created_at", limit=RUN_LIMIT)
+    return [run for run in runs if RunFiles(run.run_dir).weights.is_file()]
+
+
+def run_title(run: RunRecord) -> str:
+    accuracy = "" if run.test_accuracy is None else f", test acc {run.test_accuracy:.1%}"
+    return f"#{run.id} {run.name} — {run.model}{accuracy}"
+
+
+def _read_preview(path: str) -> QImage:
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    return reader.read()  # null when unreadable; the prediction then says why
 
 
 class TryPage(QWidget):
+    runs_listed = Signal(list)  # list[RunRecord] now in the combo
+    model_loaded = Signal(object)  # Predictor
+    predicted = Signal(object)  # tuple[ClassScore, ...] now shown
+    prediction_failed = Signal(str)  # the message now shown
+
     def __init__(self, state: AppState, queue: TrainingQueue,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state, self.queue = state, queue
+        self.predictor = None
+        self._runs: list[RunRecord] = []
+        self._image_path: str | None = None
+        self._chosen_run: int | None = None  # the run loaded (or loading) into the predictor
+        self._load_generation = 0
+        self._request = 0
+        self._build()
+        state.runs_changed.connect(self._refresh_runs)
+        state.catalog_changed.connect(lambda _catalog: self._refresh_runs())
+        self._refresh_runs()
+
+    # ----------------------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.combo = QComboBox()
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(40)
+        self.combo.currentIndexChanged.connect(self._on_run_selected)
+        self.top_k = QSpinBox()
+        self.top_k.setRange(1, 10)
+        self.top_k.setValue(DEFAULT_TOP_K)
+        self.top_k.setToolTip("How many of the most probable classes to show")
+        self.top_k.valueChanged.connect(lambda _k: self._predict())
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Model:"))
+        bar.addWidget(self.combo, 1)
+        bar.addSpacing(16)
+        bar.addWidget(QLabel("Show top"))
+        bar.addWidget(self.top_k)
+        bar.addWidget(QLabel("classes"))
+        self.info_label = QLabel()
+        self.info_label.setWordWrap(True)
+        self.info_label.setStyleSheet("color: #555")
+
+        self.image_input = ImageInput()
+        self.image_input.image_chosen.connect(self.open_image)
+        self.text_input = TextInput()
+        self.text_input.text_settled.connect(lambda _text: self._predict())
+        self.empty_label = QLabel(NO_RUNS)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.inputs = QStackedWidget()
+        for widget in (self.empty_label, self.image_input, self.text_input):
+            self.inputs.addWidget(widget)
+        self.results = PredictionView()
+        self.results.setMinimumWidth(340)
+        results_frame = QFrame()
+        results_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        QVBoxLayout(results_frame).addWidget(self.results)
+        body = QHBoxLayout()
+        body.addWidget(self.inputs, 3)
+        body.addWidget(results_frame, 2)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Try it"))
+        title = QLabel("<h3>Try a model</h3>")
+        layout.addWidget(title)
+        layout.addLayout(bar)
+        layout.addWidget(self.info_label)
+        layout.addLayout(body, 1)
+
+    # ----------------------------------------------------------------------------- public
+    def select_run(self, run_id: int) -> bool:
+        """Choose run ``run_id`` in the combo; ``False`` if it is not a tryable run."""
+        index = self.combo.findData(int(run_id))
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+        return index >= 0
+
+    def current_run_id(self) -> int | None:
+        data = self.combo.currentData()
+        return None if data is None else int(data)
+
+    def open_image(self, path: str | Path) -> None:
+        """Predict on an image file (drop, "Open image…", or a caller)."""
+        self._image_path = str(path)
+        self.image_input.file_label.setText(Path(path).name)
+        self.image_input.file_label.setToolTip(str(path))
+        self._predict()
+
+    # ------------------------------------------------------------------------------ runs
+    def _refresh_runs(self) -> None:
+        catalog = self.state.catalog
+        run_in_background(self, lambda: tryable_runs(catalog), self._on_runs_listed,
+                          self.results.show_error)
+
+    def _on_runs_listed(self, runs: list[RunRecord]) -> None:
+        previous = self.current_run_id()
+        self._runs = runs
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for run in runs:
+            self.combo.addItem(color_swatch(run_color(run.id)), run_title(run), run.id)
+        index = self.combo.findData(previous) if previous is not None else -1
+        self.combo.setCurrentIndex(index if index >= 0 else (0 if runs else -1))
+        self.combo.blockSignals(False)
+        self.combo.setEnabled(bool(runs))
+        if self.current_run_id() != self._chosen_run:
+            self._on_run_selected()
+        self.runs_listed.emit(list(runs))
+
+    def _on_run_selected(self, _index: int = -1) -> None:
+        self._load_generation += 1
+        self._request += 1  # answers for the previous model are stale now
+        generation, run_id = self._load_generation, self.current_run_id()
+        self.predictor, self._chosen_run = None, run_id
+        if run_id is None:
+            self.info_label.setText("")
+            self.inputs.setCurrentWidget(self.empty_label)
+            self.results.show_hint("")
+            return
+        run = next(r for r in self._runs if r.id == run_id)
+        self.info_label.setText(f"Loading {run.name}…")
+        self.results.show_hint("Loading the model…")
+        catalog = self.state.catalog
+
+        def load():  # noqa: ANN202
+            from app.core.inference import load_predictor
+
+            return load_predictor(catalog, run_id)
+
+        run_in_background(self, load, lambda p: self._on_model_loaded(generation, run, p),
+                          lambda message: self._on_model_failed(generation, message))
+
+    def _on_model_loaded(self, generation: int, run: RunRecord, predictor) -> None:  # noqa: ANN001
+        if generation != self._load_generation:
+            return
+        self.predictor = predictor
+        names = predictor.class_names
+        shown = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
+        accuracy = "" if run.test_accuracy is None else f" · test accuracy {run.test_accuracy:.1%}"
+        self.info_label.setText(f"{run.model} on {Path(run.dataset_path or '').name} · "
+                                f"{len(names)} classes: {shown}{accuracy}")
+        self.top_k.setMaximum(max(1, len(names)))
+        is_image = predictor.kind == "image"
+        self.inputs.setCurrentWidget(self.image_input if is_image else self.text_input)
+        self.model_loaded.emit(predictor)
+        self._predict()
+
+    def _on_model_failed(self, generation: int, message: str) -> None:
+        if generation == self._load_generation:
+            self.info_label.setText("")
+            self.inputs.setCurrentWidget(self.empty_label)
+            self._show_failure(f"This model cannot be loaded: {message}")
+
+    # ------------------------------------------------------------------------ predicting
+    def _predict(self) -> None:
+        predictor = self.predictor
+        if predictor is None:
+            return
+        self._request += 1
+        request, k = self._request, self.top_k.value()
+        if predictor.kind == "image":
+            path = self._image_path
+            if path is None:
+                self.results.show_hint("Drop an image on the left, or open one.")
+                return
+            self.results.show_hint("Predicting…")
+            run_in_background(
+                self, lambda: (_read_preview(path), predictor.predict([Path(path)], k)[0]),
+                lambda result: self._on_image_predicted(request, *result),
+                lambda message: self._on_image_failed(request, path, message))
+            return
+        text = self.text_input.text()
+        if not text.strip():
+            self.results.show_hint("Type a text on the left to see what the model thinks.")
+            return
+        run_in_background(self, lambda: predictor.predict([text], k)[0],
+                          lambda scores: self._on_predicted(request, scores),
+                          lambda message: self._on_failed(request, message))
+
+    def _on_image_predicted(self, request: int, image: QImage, scores: Sequence) -> None:
+        if request != self._request:
+            return
+        if image.isNull():
+            self.image_input.drop_area.show_text("(no preview for this file)")
+        else:
+            self.image_input.drop_area.show_image(image)
+        self._on_predicted(request, scores)
+
+    def _on_image_failed(self, request: int, path: str, message: str) -> None:
+        if request == self._request:
+            self.image_input.drop_area.show_text(f"Cannot show {Path(path).name}")
+            self._on_failed(request, message)
+
+    def _on_predicted(self, request: int, scores: Sequence) -> None:
+        if request != self._request:
+            return
+        self.results.show_scores(scores)
+        self.predicted.emit(tuple(scores))
+
+    def _on_failed(self, request: int, message: str) -> None:
+        if request == self._request:
+            self._show_failure(message)
+
+    def _show_failure(self, message: str) -> None:
+        self.results.show_error(message)
+        self.prediction_failed.emit(message)

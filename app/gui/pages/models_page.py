@@ -162,7 +162,6 @@ class ModelsPage(QWidget):
             self.sizes.refresh(None, {}, ())  # forget the old facts so cards are recounted
         if self.sizes.refresh(self.state.dataset, self.state.values, specs):
             self.architectures.reset_counts()
-            self._count_timer.start()
 
     # ------------------------------------------------------------------------ form side
     def _rebuild_forms(self) -> None:
@@ -256,6 +255,7 @@ class ModelsPage(QWidget):
     def _on_dataset_changed(self, _dataset: object) -> None:
         self._fill_palette()
         self._update_buttons()
+        self._count_timer.start()
 
     def _on_model_changed(self, name: str) -> None:
         try:
@@ -273,7 +273,6 @@ class ModelsPage(QWidget):
             return
         self._load_from_state()  # another page (or a model change) changed them
         self._revalidate()
-        self._refresh_counts()
         self._count_timer.start()
 
     def _on_form_changed(self) -> None:
@@ -286,10 +285,10 @@ class ModelsPage(QWidget):
         finally:
             self._pushing = False
         self._revalidate()
-        self._refresh_counts()
-        self._count_timer.start()
+        self._count_timer.start()  # counts follow once typing pauses
 
     def _on_count_due(self) -> None:
+        self._refresh_counts()  # a text model's size follows the vocabulary settings
         if self.spec is None or self.state.dataset is None or self.run_form is None:
             self.summary_label.clear()
             return

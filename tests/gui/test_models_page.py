@@ -152,3 +152,13 @@ def test_train_queues_a_run_and_shows_the_training_page(qtbot, window, state, qu
     assert len(runs) == 2
     assert {run.model for run in runs} == {"bag_of_embeddings"}
     assert all(run.total_epochs == 1 and run.status == "completed" for run in runs), runs
+
+
+def test_text_model_sizes_follow_the_vocabulary_settings(qtbot, page, state) -> None:  # noqa: ANN001
+    open_dataset(qtbot, state, TOPICS)
+    qtbot.waitUntil(lambda: counted(page), timeout=COUNT_TIMEOUT_MS)
+    type_into(qtbot, page.run_form.editor("max_vocab"), "50")  # caps the 324 tokens
+    spec = list_specs("text")[0]
+    expected = f"{describe(spec, 4, vocab_size=50).parameters:,} parameters"
+    card = page.architectures.cards[spec.name]
+    qtbot.waitUntil(lambda: card.parameters_text == expected, timeout=COUNT_TIMEOUT_MS)

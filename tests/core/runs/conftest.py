@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from factories import write_text_table
+from runs_events import Planner
 
 from app.core.catalog import Catalog
 from app.core.runs import PlannedRun, make_config, plan_run
-
-Planner = Callable[..., PlannedRun]
 
 
 @pytest.fixture

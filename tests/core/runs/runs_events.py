@@ -1,4 +1,4 @@
-"""A callback that keeps every event the run emits, and can act at a chosen epoch."""
+"""A callback that keeps every event the run emits (and can act at a chosen epoch)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, StepEnd
+from app.core.runs import PlannedRun
+
+Planner = Callable[..., PlannedRun]
+"""The ``plan`` fixture: keyword overrides → a planned tiny run."""
 
 
 class EventLog(Callback):

@@ -7,8 +7,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import Planner
-from runs_events import EventLog
+from runs_events import EventLog, Planner
 
 from app.core.catalog import Catalog, default_catalog_path, resolve_catalog_path
 from app.core.catalog._files import file_digest

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import Planner
 from factories import write_text_table
-from runs_events import EventLog
+from runs_events import EventLog, Planner
 from safetensors.torch import load_file
 
 from app.core.catalog import Catalog

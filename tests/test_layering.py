@@ -22,7 +22,7 @@ def test_importing_core_and_batch_loads_neither_qt_nor_torch() -> None:
     code = (
         "import sys\n"
         "import app.core.datasets, app.core.palette, app.core.engine, app.core.catalog\n"
-        "import app.core.runs, app.batch, app.cli\n"
+        "import app.core.runs, app.core.inference, app.core.analysis, app.batch, app.cli\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'pyqtgraph', 'torch', 'torchvision'))\n"
         "print(','.join(bad))\n"

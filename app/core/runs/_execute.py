@@ -68,10 +68,11 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: tuple[Callback,
         on_created(run_id)
     files = RunFiles(catalog.run_dir(run_id))
     files.save_preprocessing({**data.preprocessing, "class_names": list(dataset.class_names)})
-    model = _build_model(planned, data)
+    options = _build_options(planned, data)
+    model = _build_model(planned, data, options)
     metadata = {"model": spec.name, "class_names": list(dataset.class_names),
                 "in_channels": data.in_channels, "image_size": data.image_size,
-                "vocab_size": data.vocab_size, "model_options": planned.model_options,
+                "vocab_size": data.vocab_size, "model_options": options,
                 "dataset_fingerprint": dataset.fingerprint, "run_id": run_id}
     recorder = CatalogRecorder(catalog, run_id, files)
     trainer = Trainer(config, data, model, callbacks=(recorder, *callbacks), control=control,
@@ -106,12 +107,18 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: tuple[Callback, ...] = (
     return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
 
 
-def _build_model(planned: PlannedRun, data: Any) -> Any:
+def _build_options(planned: PlannedRun, data: Any) -> dict[str, Any]:
+    """The architecture options the model is built with (and recorded with its weights)."""
+    options = dict(planned.model_options)
+    if "max_length" in options and "max_length" not in planned.config.model_options:
+        options["max_length"] = data.preprocessing["max_length"]  # position table fits the data
+    return options
+
+
+def _build_model(planned: PlannedRun, data: Any, options: dict[str, Any]) -> Any:
     import torch
 
-    config, options = planned.config, dict(planned.model_options)
-    if "max_length" in options and "max_length" not in config.model_options:
-        options["max_length"] = data.preprocessing["max_length"]  # position table fits the data
+    config = planned.config
     torch.manual_seed(config.seed)
     model = planned.spec.build(len(planned.dataset.class_names), in_channels=data.in_channels or 3,
                                image_size=data.image_size, vocab_size=data.vocab_size, **options)

@@ -98,6 +98,7 @@ class AppState(QObject):
         self.values.update(spec.training_defaults)
         self._remember()
         self.model_changed.emit(spec.name)
+        self.values_changed.emit()
 
     def update_values(self, values: dict[str, Any], model_options: dict[str, Any] | None = None,
                       ) -> None:

@@ -4,7 +4,7 @@ No Qt here, and torch is imported only inside the functions that build tensors, 
 ``import app.core.datasets`` stays cheap for the GUI's first paint.
 """
 
-from app.core.datasets._image_cache import clear_image_cache, decode_count
+from app.core.datasets._image_cache import clear_image_cache, decode_count, default_channels
 from app.core.datasets._inference import encode_for_inference
 from app.core.datasets._load import clear_dataset_cache, load_dataset
 from app.core.datasets._prepare import PreparedData, TensorSplit, prepare_data
@@ -28,6 +28,7 @@ __all__ = [
     "clear_dataset_cache",
     "clear_image_cache",
     "decode_count",
+    "default_channels",
     "encode_for_inference",
     "load_dataset",
     "prepare_data",

@@ -45,7 +45,7 @@ def data_facts(dataset: Dataset, values: Mapping[str, Any]) -> DataFacts:
     if dataset.kind == "image":
         # Private on purpose: the same rule prepare_data applies (see the reply to the
         # datasets owner: re-export ``default_channels`` from app.core.datasets).
-        from app.core.datasets._image_cache import default_channels
+        from app.core.datasets import default_channels
 
         return DataFacts(num_classes, in_channels=default_channels(dataset))
     texts = dataset.texts or ()

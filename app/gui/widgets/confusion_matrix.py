@@ -77,8 +77,11 @@ class ConfusionMatrixView(pg.PlotWidget):
         n = len(class_names)
         totals = matrix.sum(axis=1, keepdims=True).clip(min=1)
         share = matrix / totals
-        self._image.setImage(share, levels=(0.0, 1.0))
-        self._image.setRect(0, 0, n, n)
+        if n:
+            self._image.setImage(share, levels=(0.0, 1.0))
+            self._image.setRect(0, 0, n, n)
+        else:
+            self._image.clear()
         ticks = [(i + 0.5, _short(name)) for i, name in enumerate(class_names)]
         self.getPlotItem().getAxis("bottom").setTicks([ticks])
         self.getPlotItem().getAxis("left").setTicks([ticks])

@@ -29,6 +29,12 @@ model = "bag_of_embeddings"
 epochs = {epochs}
 batch_size = 4
 threads = 1
+
+[[experiment]]
+name = "never-started"
+dataset = "big.csv"
+model = "bag_of_embeddings"
+epochs = 1
 """)
 
 
@@ -68,6 +74,7 @@ def test_ctrl_c_saves_a_stopped_run_that_resume_completes(
     assert "Traceback" not in stopped.both
     assert "stopping after this step" in stopped.err
     assert "run 1 saved as stopped" in stopped.err and "--resume 1" in stopped.err
+    assert "1 experiment(s) not started" in stopped.err
     catalog = Catalog(catalog_path)
     run = catalog.get_run_record(1)
     assert run.status == "stopped"
@@ -75,6 +82,7 @@ def test_ctrl_c_saves_a_stopped_run_that_resume_completes(
     checkpoint = next(a for a in catalog.get_run(1).artifacts if a.kind == "checkpoint")
     assert checkpoint.path.is_file()
     assert catalog.resumable(1)
+    assert catalog.count_runs() == 1  # the second experiment never started
 
     resumed = run_main("--resume", 1, "--catalog", catalog_path)
 

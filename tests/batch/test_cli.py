@@ -39,11 +39,19 @@ def test_two_modes_at_once_is_a_usage_error(cli: CliRunner, tmp_path: Path) -> N
     assert "not allowed with argument" in result.err and "Traceback" not in result.err
 
 
-def test_resume_of_an_unknown_run_names_it(cli: CliRunner, existing_catalog: Path) -> None:
-    result = cli("--resume", 999, "--catalog", existing_catalog)
+def test_resume_of_an_unknown_run_names_it(cli: CliRunner, existing_catalog: Path,
+                                           tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    Catalog(empty)
 
-    assert result.code == 2
-    assert result.err.strip() == f"error: no run 999 in {existing_catalog}"
+    in_empty = cli("--resume", 999, "--catalog", empty)
+    in_existing = cli("--resume", 999, "--catalog", existing_catalog)
+
+    assert in_empty.code == in_existing.code == 2
+    assert in_empty.err.strip() == f"error: no run 999 in {empty}"
+    assert in_existing.err.strip() == f"error: no run 999 in {existing_catalog}"
+    assert "Traceback" not in in_empty.both + in_existing.both
+    assert Catalog(empty).count_runs() == 0
     assert Catalog(existing_catalog).count_runs() == 1
 
 

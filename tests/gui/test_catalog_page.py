@@ -207,3 +207,15 @@ def test_compare_selected_emits_the_run_ids(qtbot, page) -> None:
     with qtbot.waitSignal(page.compare_requested) as requested:
         qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)
     assert sorted(requested.args[0]) == [1, 3]
+
+
+def test_in_the_window_a_new_catalog_fills_the_page_and_compare_opens_its_page(
+        qtbot, window, state, tmp_path_factory, tmp_path) -> None:  # noqa: ANN001
+    page = window.show_page("Catalog")
+    assert page.model.rowCount() == 0
+    state.open_catalog(copy_of_trained_catalog(tmp_path_factory, tmp_path))
+    assert sorted(shown_ids(page)) == [1, 2, 3, 4]
+    page.select_runs([2, 3])
+    with qtbot.waitSignal(page.compare_requested):
+        qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.pages["Compare"]

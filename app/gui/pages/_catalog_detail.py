@@ -38,6 +38,7 @@ def _load_results(catalog: Any, run_id: int) -> Any:
 class RunDetailView(QWidget):
     loaded = Signal(int)  # the run's record, config, curves and metrics are shown
     results_loaded = Signal(int)  # its per-sample test results arrived (or failed to)
+    failed = Signal(str)  # a tag or notes edit could not be saved
 
     def __init__(self, state: AppState, queue: TrainingQueue,
                  parent: QWidget | None = None) -> None:
@@ -174,10 +175,18 @@ class RunDetailView(QWidget):
 
     def _on_tags_edited(self, tags: list[str]) -> None:
         if self.detail is not None:
-            self.state.catalog.set_tags(self.detail.run.id, tags)
-            self.state.runs_changed.emit()
+            run_id = self.detail.run.id
+            self._write(lambda: self.state.catalog.set_tags(run_id, tags), "tags")
 
     def _on_notes_edited(self, text: str) -> None:
         if self.detail is not None:
-            self.state.catalog.set_notes(self.detail.run.id, text)
-            self.state.runs_changed.emit()
+            run_id = self.detail.run.id
+            self._write(lambda: self.state.catalog.set_notes(run_id, text), "notes")
+
+    def _write(self, change: Any, what: str) -> None:
+        try:
+            change()
+        except ModelDeskError as error:
+            self.failed.emit(f"The {what} could not be saved: {error}")
+            return
+        self.state.runs_changed.emit()

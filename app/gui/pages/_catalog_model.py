@@ -105,12 +105,14 @@ class RunTableModel(QAbstractTableModel):
             self.trashed = trashed
         if sort_key is not None:
             self.sort_key = sort_key
+        self.runs = []
         self.refresh()
 
     def refresh(self) -> None:
+        """Reload as many rows as were loaded (at least one chunk), so scrolling stays put."""
         self.beginResetModel()
         self.total = self.catalog.count_runs(trashed=self.trashed, **self.filters)
-        self.runs = self._page(0)
+        self.runs = self._page(0, max(CHUNK, len(self.runs)))
         self.endResetModel()
 
     def all_runs(self) -> list[RunRecord]:
@@ -118,8 +120,8 @@ class RunTableModel(QAbstractTableModel):
         return self.catalog.list_runs(trashed=self.trashed, sort=self.sort_key, limit=None,
                                       **self.filters)
 
-    def _page(self, offset: int) -> list[RunRecord]:
-        return self.catalog.list_runs(trashed=self.trashed, sort=self.sort_key, limit=CHUNK,
+    def _page(self, offset: int, limit: int = CHUNK) -> list[RunRecord]:
+        return self.catalog.list_runs(trashed=self.trashed, sort=self.sort_key, limit=limit,
                                       offset=offset, **self.filters)
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802

@@ -91,6 +91,7 @@ class CatalogPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
+        self.detail.failed.connect(lambda text: self.message.show_message(text, kind="error"))
         state.runs_changed.connect(self.refresh)
         state.catalog_changed.connect(self._on_catalog_changed)
         queue.queue_changed.connect(self.detail.refresh)
@@ -305,6 +306,7 @@ class CatalogPage(QWidget):
         if row is not None:
             selection.setCurrentIndex(self.model.index(row, 0),
                                       QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(self.model.index(row, 0))
         elif current is not None or self.detail.run_id is not None:
             self.detail.show_run(None)
 

@@ -12,6 +12,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 REDRAW_MS = 50  # at most ~20 redraws a second however fast events come
+#: Above this many points a curve is clipped and peak-decimated here, before ``setData``:
+#: pyqtgraph scans every point it is given (finite checks, bounds) on each ``setData``, which
+#: alone costs ~10 ms at a million points; two points per pixel column look the same.
+DECIMATE_ABOVE = 4096
 
 
 class CurveBuffer:
@@ -21,11 +25,14 @@ class CurveBuffer:
         self._x = np.empty(capacity, dtype=np.float64)
         self._y = np.empty(capacity, dtype=np.float64)
         self.size = 0
+        self.increasing = True  # x never decreased: clipping to the view can bisect
 
     def append(self, x: float, y: float) -> None:
         if self.size == len(self._x):
-            self._x = np.resize(self._x, 2 * self.size)
-            self._y = np.resize(self._y, 2 * self.size)
+            self._x = np.resize(self._x, max(2 * self.size, 16))
+            self._y = np.resize(self._y, max(2 * self.size, 16))
+        if self.size and x < self._x[self.size - 1]:
+            self.increasing = False
         self._x[self.size], self._y[self.size] = x, y
         self.size += 1
 
@@ -35,6 +42,9 @@ class CurveBuffer:
         ys = np.asarray(ys, dtype=np.float64).ravel()
         if len(xs) != len(ys):
             raise ValueError(f"x and y differ in length ({len(xs)} != {len(ys)})")
+        if len(xs) and self.increasing:
+            previous = self._x[self.size - 1: self.size] if self.size else xs[:0]
+            self.increasing = bool(np.all(np.diff(np.concatenate([previous, xs])) >= 0))
         end = self.size + len(xs)
         if end > len(self._x):
             capacity = max(end, 2 * len(self._x))
@@ -45,6 +55,7 @@ class CurveBuffer:
 
     def clear(self) -> None:
         self.size = 0
+        self.increasing = True
 
     @property
     def x(self) -> np.ndarray:
@@ -73,10 +84,12 @@ class LivePlot(pg.PlotWidget):
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._dirty: set[str] = set()
         self.redraws = 0
+        self.decimate_above = DECIMATE_ABOVE  # points; a benchmark may switch it off
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self._on_redraw)
         self._timer.start()
+        item.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
 
     def add_curve(self, name: str, color: str, *, width: float = 2.0, dashed: bool = False,
                   symbol: str | None = None) -> None:
@@ -130,7 +143,44 @@ class LivePlot(pg.PlotWidget):
         if not self._dirty:
             return
         for name in self._dirty:
-            buffer = self._buffers[name]
-            self._curves[name].setData(buffer.x, buffer.y)
+            self._curves[name].setData(*self._display_data(self._buffers[name]))
         self._dirty.clear()
         self.redraws += 1
+
+    def _display_data(self, buffer: CurveBuffer) -> tuple[np.ndarray, np.ndarray]:
+        """What ``setData`` gets: every point of small curves; for big ones the part in view,
+        reduced to a min and a max per pixel column (pyqtgraph's "peak" look)."""
+        x, y = buffer.x, buffer.y
+        if buffer.size <= self.decimate_above or not buffer.increasing:
+            return x, y
+        view = self.getPlotItem().getViewBox()
+        if not view.autoRangeEnabled()[0]:
+            low, high = view.viewRange()[0]
+            start = max(int(np.searchsorted(x, low, side="left")) - 1, 0)
+            stop = min(int(np.searchsorted(x, high, side="right")) + 1, buffer.size)
+            x, y = x[start:stop], y[start:stop]
+        return peak_decimate(x, y, max(int(view.width()), 200))
+
+    def _on_x_range_changed(self, *_args: object) -> None:
+        """Zoom or pan: decimated curves need a new slice (drawn by the next timer tick)."""
+        self._dirty.update(name for name, buffer in self._buffers.items()
+                           if buffer.size > self.decimate_above)
+
+
+def peak_decimate(x: np.ndarray, y: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ~``2 * columns`` points keeping each bin's min and max; the last point stays."""
+    count = len(x)
+    per_bin = -(-count // max(columns, 1))
+    if per_bin <= 2:
+        return x, y
+    bins = count // per_bin
+    body = bins * per_bin
+    blocks = y[:body].reshape(bins, per_bin)
+    xs = np.empty(2 * bins + count - body + 1)
+    ys = np.empty_like(xs)
+    xs[0:2 * bins:2] = xs[1:2 * bins:2] = x[:body:per_bin]
+    ys[0:2 * bins:2] = blocks.min(axis=1)
+    ys[1:2 * bins:2] = blocks.max(axis=1)
+    xs[2 * bins:-1], ys[2 * bins:-1] = x[body:], y[body:]
+    xs[-1], ys[-1] = x[-1], y[-1]
+    return xs, ys

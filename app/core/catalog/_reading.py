@@ -35,6 +35,18 @@ class CatalogReader(CatalogBase):
         with self._read() as db:
             return [dataset_from_row(row) for row in db.query("SELECT * FROM datasets ORDER BY id")]
 
+    def list_tags(self) -> list[str]:
+        """Every tag in use, for filter menus (one indexed query, not a scan of the runs)."""
+        with self._read() as db:
+            tags = [row["tag"] for row in db.query("SELECT DISTINCT tag FROM tags")]
+        return sorted(tags, key=str.casefold)
+
+    def list_models(self) -> list[str]:
+        """Architectures that have runs in this catalog."""
+        with self._read() as db:
+            return [row["model"] for row in
+                    db.query("SELECT DISTINCT model FROM runs ORDER BY model")]
+
     def list_runs(
         self,
         *,

@@ -14,8 +14,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.core.catalog import RUN_STATUSES, Catalog
-from app.core.palette import list_specs
-from app.gui.workers import run_in_background
 
 DEBOUNCE_MS = 250
 ANY = "Any"
@@ -31,7 +29,7 @@ class CatalogFilters(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
         self.status = self._combo("Status", [(s, s) for s in RUN_STATUSES])
-        self.model = self._combo("Model", [(s.name, s.name) for s in list_specs()])
+        self.model = self._combo("Model", [])
         self.dataset = self._combo("Dataset", [])
         self.tag = self._combo("Tag", [])
         self._debounce = QTimer(self)
@@ -46,7 +44,6 @@ class CatalogFilters(QWidget):
                              ("Dataset", self.dataset), ("Tag", self.tag)):
             layout.addWidget(QLabel(label))
             layout.addWidget(combo, 1)
-        self._scan = 0
 
     def _combo(self, name: str, items: Iterable[tuple[str, Any]]) -> QComboBox:
         combo = QComboBox()
@@ -80,21 +77,15 @@ class CatalogFilters(QWidget):
             self.changed.emit()
 
     def reload_choices(self, catalog: Catalog) -> None:
-        """Refill the dataset and tag lists; tags are collected on the thread pool."""
+        """Refill the dataset, model and tag lists from what the catalog holds."""
         datasets = [(f"{Path(d.path).name} (#{d.id})", d.id) for d in catalog.list_datasets()]
         self._refill(self.dataset, datasets)
-        self._scan += 1
-        scan = self._scan
-        run_in_background(self, lambda: _all_tags(catalog),
-                          lambda tags: self._on_tags(scan, tags), lambda _message: None)
+        self._refill(self.model, [(name, name) for name in catalog.list_models()])
+        self._refill(self.tag, [(tag, tag) for tag in catalog.list_tags()])
 
     # -------------------------------------------------------------------------- handlers
     def _on_text_changed(self, _text: str) -> None:
         self._debounce.start()
-
-    def _on_tags(self, scan: int, tags: list[str]) -> None:
-        if scan == self._scan:
-            self._refill(self.tag, [(tag, tag) for tag in tags])
 
     def _refill(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         """Replace the items, keeping the current choice if it still exists (no signal)."""
@@ -110,10 +101,3 @@ class CatalogFilters(QWidget):
         if current is not None and index < 0:
             self.changed.emit()  # the chosen tag or dataset is gone
 
-
-def _all_tags(catalog: Catalog) -> list[str]:
-    tags: set[str] = set()
-    for trashed in (False, True):
-        for run in catalog.list_runs(limit=None, trashed=trashed, sort="id"):
-            tags.update(run.tags)
-    return sorted(tags, key=str.casefold)

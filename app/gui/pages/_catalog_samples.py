@@ -8,19 +8,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QListView,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app.gui.widgets.confusion_matrix import ConfusionMatrixView
-from app.gui.widgets.sample_grid import THUMB, SampleGrid, SampleItem
+from app.gui.widgets.sample_grid import SampleGrid, SampleItem
 
 ERROR_COLOR = "#D55E00"
 
@@ -54,8 +53,6 @@ class SamplesBrowser(QWidget):
     def show_samples(self, heading: str, samples: Sequence[Any]) -> None:
         self.heading.setText(heading)
         self.grid.set_samples(sample_items(samples))
-        if self.grid.viewMode() == QListView.ViewMode.IconMode:  # room for a 2-line caption
-            self.grid.setGridSize(QSize(THUMB + 64, THUMB + 44))
 
     def show_message(self, text: str) -> None:
         self.heading.setText(text)

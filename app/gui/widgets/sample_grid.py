@@ -25,6 +25,8 @@ from PySide6.QtGui import QColor, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QListView, QWidget
 
 THUMB = 72
+CELL = QSize(THUMB + 64, THUMB + 44)  # room for a two-line caption under each thumbnail
+TEXT_LIMIT = 160  # characters of a text sample shown in a cell (the tooltip has it all)
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,12 @@ class SampleModel(QAbstractListModel):
         item = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if item.text is not None and item.image_path is None:
-                snippet = item.text if len(item.text) <= 120 else item.text[:117] + "…"
+                snippet = item.text if len(item.text) <= TEXT_LIMIT else \
+                    item.text[:TEXT_LIMIT - 1] + "…"
                 return f"{snippet}\n{item.caption}"
             return item.caption
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.tooltip or item.caption
+            return item.tooltip or item.text or item.caption
         if role == Qt.ItemDataRole.ForegroundRole and item.highlight:
             return QColor(item.highlight)
         if role == Qt.ItemDataRole.DecorationRole and item.image_path is not None:
@@ -128,7 +131,6 @@ class SampleGrid(QListView):
         super().__init__(parent)
         self.sample_model = SampleModel(self)
         self.setModel(self.sample_model)
-        self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(200)
         self.setWordWrap(True)
@@ -140,11 +142,13 @@ class SampleGrid(QListView):
         self.sample_model.set_items(items)
 
     def _use_icons(self, icons: bool) -> None:
+        # Uniform sizes keep thousands of thumbnails fast; wrapped texts need their own heights.
+        self.setUniformItemSizes(icons)
         if icons:
             self.setViewMode(QListView.ViewMode.IconMode)
             self.setResizeMode(QListView.ResizeMode.Adjust)
             self.setIconSize(QSize(THUMB, THUMB))
-            self.setGridSize(QSize(THUMB + 34, THUMB + 34))
+            self.setGridSize(CELL)
             self.setSpacing(4)
         else:
             self.setViewMode(QListView.ViewMode.ListMode)

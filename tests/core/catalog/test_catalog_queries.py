@@ -152,3 +152,13 @@ def test_history_of_several_runs_in_one_call(catalog: Catalog, make_run: RunFact
     only_loss = catalog.history([first, second], keys=["val_loss"])
     assert {key for history in only_loss.values() for key in history} == {"val_loss"}
     assert catalog.history([]) == {}
+
+
+def test_filter_menus_list_the_tags_and_models_in_use(catalog: Catalog, make_run: RunFactory):
+    first = make_run(model="lenet5")
+    second = make_run(model="mlp")
+    make_run(model="mlp")
+    catalog.set_tags(first, ["baseline", "Zeta"])
+    catalog.set_tags(second, ["alpha", "baseline"])
+    assert catalog.list_tags() == ["alpha", "baseline", "Zeta"]
+    assert catalog.list_models() == ["lenet5", "mlp"]

@@ -139,18 +139,23 @@ def plot_redraw(points: int, repeats: int) -> tuple[Spread, Spread, Spread]:
 
 
 # ------------------------------------------------------------------------------ training
-class _Throughput:
-    """Engine callback for the headless side: train samples and training seconds."""
+def _throughput_meter():  # noqa: ANN202 - torch-heavy import kept out of module import
+    from app.core.engine import Callback
 
-    def __init__(self) -> None:
-        self.samples = 0
-        self.seconds = 0.0
+    class Throughput(Callback):
+        """Engine callback for the headless side: train samples and training seconds."""
 
-    def on_run_start(self, event) -> None:  # noqa: ANN001
-        self.samples = event.train_samples
+        def __init__(self) -> None:
+            self.samples = 0
+            self.seconds = 0.0
 
-    def on_epoch_end(self, event) -> None:  # noqa: ANN001
-        self.seconds += event.seconds
+        def on_run_start(self, event) -> None:  # noqa: ANN001
+            self.samples = event.train_samples
+
+        def on_epoch_end(self, event) -> None:  # noqa: ANN001
+            self.seconds += event.seconds
+
+    return Throughput()
 
 
 def samples_per_second(train_samples: int, epoch_seconds: list[float]) -> float:
@@ -211,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     latencies: list[float] = []
 
     def headless() -> float:
-        meter = _Throughput()
+        meter = _throughput_meter()
         execute(planned, catalog, callbacks=(meter,))
         return meter.samples * args.epochs / max(meter.seconds, 1e-9)
 

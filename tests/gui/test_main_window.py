@@ -29,3 +29,16 @@ def test_opening_a_dataset_picks_a_model_for_its_kind(qtbot, window, state) -> N
     assert state.dataset.kind == "image"
     assert state.model_name == "small_cnn"
     assert state.settings.last_dataset() == str(SHAPES)
+
+
+def test_the_window_modules_do_not_import_torch() -> None:
+    """The window must paint before torch loads (seconds); only background work imports it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport app.gui, app.gui.main_window, app.gui.pages\n"
+            "print('torch' in sys.modules, 'torchvision' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]

@@ -26,7 +26,7 @@ def test_shapes_fill_the_header_grid_chart_and_report(qtbot, page, state) -> Non
     header = page.header
     assert "images" in header.kind.text()
     assert header.samples.text() == "600 kept of 600 found"
-    assert header.classes.text().startswith("4: circle, square, star, triangle")
+    assert header.classes.full_text == "4: circle, square, star, triangle"
     assert header.fingerprint.text() == dataset.fingerprint
     assert header.path.full_text == str(SHAPES)
     assert not page.table_options.isVisible()

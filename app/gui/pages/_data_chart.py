@@ -1,13 +1,17 @@
 """Class distribution: one bar per class, its count on top, too-small classes in orange.
 
 Tick labels are elided to the width a bar gets, so long class names never overlap; the full
-names and counts are in the tooltip. Bar counts are drawn only while they fit.
+names and counts are in the tooltip. Bar counts are drawn only while they fit; everything is
+relaid out when the plot area resizes.
 """
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from app.core.datasets import Dataset
@@ -15,7 +19,6 @@ from app.core.datasets import Dataset
 BAR_COLOR = "#0072B2"
 SMALL_COLOR = "#D55E00"  # fewer than 2 samples: cannot be split
 MIN_SPLITTABLE = 2
-_CHAR_PX = 7  # average tick-label character width at the default font
 _MAX_VALUE_LABELS = 40
 
 
@@ -33,7 +36,8 @@ class ClassChart(pg.PlotWidget):
         plot.setMouseEnabled(x=False, y=False)
         plot.showGrid(y=True, alpha=0.2)
         plot.setLabel("left", "samples")
-        self.setMinimumHeight(160)
+        self.setMinimumHeight(130)
+        plot.vb.sigResized.connect(lambda _view: self._update_ticks())
 
     def set_dataset(self, dataset: Dataset) -> None:
         counts = dataset.class_counts()
@@ -66,23 +70,22 @@ class ClassChart(pg.PlotWidget):
             for name, count in zip(self.names, self.counts, strict=True)))
         self._update_ticks()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._update_ticks()
-
     def _update_ticks(self) -> None:
         if not getattr(self, "names", ()):  # resizeEvent runs inside PlotWidget.__init__
             return
-        per_bar = max(self.width() - 60, 100) / len(self.names)
-        limit = max(int(per_bar / _CHAR_PX), 2)
-        step = 1
-        if limit < 3:  # too many classes to label each: label every n-th bar
-            step = -(-3 * _CHAR_PX // int(max(per_bar, 1)))
-            limit = 3 * step
-        self.ticks = [(i, _elide(name, limit)) for i, name in enumerate(self.names)
-                      if i % step == 0]
-        self.getPlotItem().getAxis("bottom").setTicks([self.ticks, []])
+        axis = self.getPlotItem().getAxis("bottom")
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        plot_width = self.getPlotItem().vb.width() or max(self.width() - 60, 100)
+        per_bar = plot_width / len(self.names)
+        # label every bar when a few characters fit, else every n-th bar (tooltip has all)
+        step = max(1, math.ceil(metrics.horizontalAdvance("M" * 4) / max(per_bar, 1)))
+        room = int(step * per_bar) - metrics.horizontalAdvance("  ")
+        self.ticks = [
+            (i, metrics.elidedText(name, Qt.TextElideMode.ElideRight, room))
+            for i, name in enumerate(self.names) if i % step == 0]
+        axis.setTicks([self.ticks, []])
+        widest = max((label.textItem.boundingRect().width() for label in self._value_labels),
+                     default=0)
+        for label in self._value_labels:  # counts only while they fit over their bars
+            label.setVisible(widest <= per_bar + 2)
 
-
-def _elide(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"

@@ -32,10 +32,10 @@ class DatasetHeader(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Dataset", parent)
-        self.path = _ElidedLabel()
+        self.path = _ElidedLabel(Qt.TextElideMode.ElideMiddle)
         self.kind = _value_label()
         self.samples = _value_label()
-        self.classes = _value_label()
+        self.classes = _ElidedLabel(Qt.TextElideMode.ElideRight)
         self.fingerprint = _value_label()
         self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.fingerprint.setToolTip("Changes whenever a sample, label or class changes; runs "
@@ -51,23 +51,25 @@ class DatasetHeader(QGroupBox):
         self.open_table_button.setToolTip("A CSV/TSV file with a text column and a label column")
 
         grid = QGridLayout(self)
-        grid.setColumnStretch(1, 1)
-        rows = (("Path:", self.path), ("Kind:", self.kind), ("Samples:", self.samples),
-                ("Classes:", self.classes))
-        for row, (title, widget) in enumerate(rows):
-            grid.addWidget(QLabel(title), row, 0)
-            grid.addWidget(widget, row, 1, 1, 2)
+        grid.setHorizontalSpacing(8)
+        grid.setColumnStretch(5, 1)
+        grid.addWidget(_title("Path:"), 0, 0)
+        grid.addWidget(self.path, 0, 1, 1, 5)
+        for column, (title, widget) in enumerate(
+                (("Kind:", self.kind), ("Samples:", self.samples), ("Classes:", self.classes))):
+            grid.addWidget(_title(title), 1, 2 * column)
+            grid.addWidget(widget, 1, 2 * column + 1)
         fingerprint_row = QHBoxLayout()
         fingerprint_row.addWidget(self.fingerprint)
         fingerprint_row.addWidget(self.copy_button)
         fingerprint_row.addStretch(1)
-        grid.addWidget(QLabel("Fingerprint:"), len(rows), 0)
-        grid.addLayout(fingerprint_row, len(rows), 1, 1, 2)
+        grid.addWidget(_title("Fingerprint:"), 2, 0)
+        grid.addLayout(fingerprint_row, 2, 1, 1, 5)
         self.table_options = TableOptionsBar()
-        grid.addWidget(self.table_options, len(rows) + 1, 0, 1, 4)
+        grid.addWidget(self.table_options, 3, 0, 1, 7)
         self.table_options.hide()
-        grid.addWidget(self.open_folder_button, 0, 3)
-        grid.addWidget(self.open_table_button, 1, 3)
+        grid.addWidget(self.open_folder_button, 0, 6)
+        grid.addWidget(self.open_table_button, 1, 6)
         self.open_folder_button.clicked.connect(self.open_folder_requested)
         self.open_table_button.clicked.connect(self.open_table_requested)
         self.copy_button.clicked.connect(self._on_copy)
@@ -76,8 +78,9 @@ class DatasetHeader(QGroupBox):
     def show_nothing(self) -> None:
         self.path.set_full_text("No dataset open: use Open folder… or Open table…, or drop "
                                 "a folder or file on this page.")
-        for label in (self.kind, self.samples, self.classes, self.fingerprint):
+        for label in (self.kind, self.samples, self.fingerprint):
             label.setText("–")
+        self.classes.set_full_text("–")
 
     def set_dataset(self, dataset: Dataset) -> None:
         report = dataset.report
@@ -87,9 +90,8 @@ class DatasetHeader(QGroupBox):
         self.kind.setText(kind.get(dataset.kind, dataset.kind))
         skipped = f", {len(report.skipped):,} skipped" if report.skipped else ""
         self.samples.setText(f"{report.kept:,} kept of {report.found:,} found{skipped}")
-        names = ", ".join(dataset.class_names)
-        self.classes.setText(f"{len(dataset.class_names)}: {_clip(names, 120)}")
-        self.classes.setToolTip(names)
+        self.classes.set_full_text(f"{len(dataset.class_names)}: "
+                                   + ", ".join(dataset.class_names))
         self.fingerprint.setText(dataset.fingerprint)
         self.copy_button.setEnabled(True)
 
@@ -152,11 +154,11 @@ class TableOptionsBar(QWidget):
 
 
 class _ElidedLabel(QLabel):
-    """Shows as much of a long path as fits, eliding the middle; the tooltip has it all."""
+    """Shows as much of a long text as fits, elided; the tooltip has it all."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: Qt.TextElideMode) -> None:
         super().__init__()
-        self.full_text = ""
+        self.full_text, self._mode = "", mode
         self.setMinimumWidth(10)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -171,7 +173,13 @@ class _ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         self.setText(self.fontMetrics().elidedText(
-            self.full_text, Qt.TextElideMode.ElideMiddle, max(self.width(), 10)))
+            self.full_text, self._mode, max(self.width(), 10)))
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("color: #555;")
+    return label
 
 
 def _value_label() -> QLabel:
@@ -199,6 +207,3 @@ def _parse_column(text: str) -> str | int | None:
         return None
     return int(text) if text.isdigit() else text
 
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

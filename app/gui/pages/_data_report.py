@@ -53,9 +53,7 @@ class ReportView(QWidget):
             self._child(top, "Nothing was skipped.")
             return
         for sample in skipped[:MAX_LISTED]:
-            item = self._child(top, sample.source, sample.reason)
-            item.setToolTip(0, sample.source)
-            item.setToolTip(1, sample.reason)
+            self._child(top, sample.source, sample.reason)
         self._more(top, len(skipped))
         top.setExpanded(True)
 
@@ -105,7 +103,10 @@ class ReportView(QWidget):
 
     @staticmethod
     def _child(parent: QTreeWidgetItem, first: str, second: str = "") -> QTreeWidgetItem:
-        return QTreeWidgetItem(parent, [first, second])
+        item = QTreeWidgetItem(parent, [first, second])
+        item.setToolTip(0, first)
+        item.setToolTip(1, second)
+        return item
 
     def _more(self, top: QTreeWidgetItem, total: int) -> None:
         if total > MAX_LISTED:

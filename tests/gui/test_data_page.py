@@ -89,14 +89,29 @@ def test_topics_table_filters_by_class_and_search(qtbot, page, state) -> None:
     assert preview.proxy.rowCount() == 800
 
 
-def test_text_table_sorts_source_lines_as_numbers(qtbot, page, state) -> None:
+def test_text_table_sorts_by_each_column_and_keeps_the_filter(qtbot, page, state) -> None:
     open_dataset(qtbot, state, TOPICS)
-    table = page.texts.table
+    dataset, preview = state.dataset, page.texts
+    proxy, table = preview.proxy, preview.table
+
+    def column(c: int) -> list[str]:
+        return [proxy.index(r, c).data() for r in range(proxy.rowCount())]
+
     table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-    assert page.texts.proxy.index(0, 2).data() == "line 801"
+    assert column(2)[:2] == ["line 801", "line 800"]  # numbers, not strings
+    table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert column(1) == sorted(dataset.texts, key=str.casefold)
+    table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert column(0) == sorted(column(0), reverse=True)
+
+    preview.class_filter.setCurrentIndex(preview.class_filter.findData(
+        dataset.class_names.index("sports")))
+    table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert set(column(0)) == {"sports"} and len(column(0)) == 200
+    assert column(1) == sorted(column(1), key=str.casefold, reverse=True)
     table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
-    assert [page.texts.proxy.index(r, 2).data() for r in range(3)] == [
-        "line 2", "line 3", "line 4"]
+    assert column(2)[0] == next(dataset.sample_ids[i] for i, label in enumerate(dataset.labels)
+                                if dataset.class_names[label] == "sports")
 
 
 def test_table_options_show_what_the_loader_resolved(qtbot, page, state) -> None:

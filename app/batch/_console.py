@@ -15,7 +15,7 @@ from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, StepEnd
 class ConsoleProgress(Callback):
     def __init__(self, label: str, out: TextIO | None = None) -> None:
         self.label = label
-        self.out = out or sys.stdout
+        self.out: TextIO | None = out or sys.stdout
         self._bar = None
         self._total_epochs = 0
 
@@ -74,4 +74,10 @@ class ConsoleProgress(Callback):
             self._bar = None
 
     def _print(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        """Progress is a courtesy: a closed pipe (``| head``) must not fail the run."""
+        if self.out is None:
+            return
+        try:
+            print(text, file=self.out, flush=True)
+        except OSError:  # BrokenPipeError and friends: the reader went away
+            self.out = None

@@ -20,7 +20,7 @@ from app.batch._experiments import read_experiments
 from app.batch._summary import format_table, write_summary_json
 from app.core.catalog import Catalog
 from app.core.engine import COMPLETED, STOPPED, RunControl
-from app.core.errors import ModelDeskError
+from app.core.errors import CatalogError, ModelDeskError
 from app.core.runs import RunOutcome, execute, plan_run, resume
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -65,6 +65,9 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
 
 def resume_run(run_id: int, catalog_path: Path, *, out: TextIO | None = None) -> int:
     """``--resume``: continue a run in the same catalog record; exit codes as for a batch."""
+    if not Path(catalog_path).is_file():  # never create an empty catalog for a typo
+        raise CatalogError(f"cannot resume run {run_id}: no catalog at {catalog_path}; check "
+                           "--catalog or $MODELDESK_CATALOG")
     control = RunControl()
     with stop_on_interrupt(control):
         outcome = resume(Catalog(catalog_path), run_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,19 +13,20 @@ from app.core.runs import RunOutcome
 
 
 def summary_records(outcomes: Sequence[RunOutcome]) -> list[dict[str, Any]]:
+    """One JSON-able record per run; NaN and infinities become null (strict JSON)."""
     return [
         {"run_id": o.run_id, "name": o.name, "status": o.status, "model": o.model,
          "dataset_fingerprint": o.fingerprint, "best_val_metric_name": o.best_metric_name,
-         "best_val_metric": o.best_metric, "best_epoch": o.best_epoch,
-         "epochs_done": o.epochs_done, "test_accuracy": o.test_accuracy,
-         "test_macro_f1": o.test_macro_f1, "wall_seconds": round(o.wall_seconds, 3),
+         "best_val_metric": _finite(o.best_metric), "best_epoch": o.best_epoch,
+         "epochs_done": o.epochs_done, "test_accuracy": _finite(o.test_accuracy),
+         "test_macro_f1": _finite(o.test_macro_f1), "wall_seconds": round(o.wall_seconds, 3),
          "message": o.message}
         for o in outcomes
     ]
 
 
 def write_summary_json(path: Path, outcomes: Sequence[RunOutcome]) -> None:
-    text = json.dumps({"runs": summary_records(outcomes)}, indent=2)
+    text = json.dumps({"runs": summary_records(outcomes)}, indent=2, allow_nan=False)
     atomic_write(Path(path), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
 
@@ -42,6 +44,10 @@ def format_table(outcomes: Sequence[RunOutcome]) -> str:
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _pct(value: float | None) -> str:

@@ -82,8 +82,6 @@ def test_diverged_run_keeps_its_partial_history(
     assert detail.run.total_epochs == 3
 
 
-@pytest.mark.xfail(strict=True, reason="bug: --summary-json writes a NaN best_val_metric as a "
-                                       "bare NaN token, which is not JSON (app/batch/_summary.py)")
 def test_summary_json_is_strict_json_even_for_a_diverged_run(
         diverged_batch: tuple[CliResult, Path, Path]) -> None:
     _, _, summary = diverged_batch
@@ -95,8 +93,6 @@ def test_summary_json_is_strict_json_even_for_a_diverged_run(
     assert len(records) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="bug: BestTracker.update takes a NaN val_loss as the best "
-                                       "epoch (app/core/engine/_best.py)")
 def test_a_nan_validation_loss_is_never_the_best_epoch(
         diverged_batch: tuple[CliResult, Path, Path]) -> None:
     result, catalog_path, _ = diverged_batch

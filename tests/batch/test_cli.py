@@ -55,8 +55,6 @@ def test_resume_of_an_unknown_run_names_it(cli: CliRunner, existing_catalog: Pat
     assert Catalog(existing_catalog).count_runs() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="bug: --resume with a mistyped --catalog path creates an "
-                                       "empty catalog there (app/batch/_runner.py resume_run)")
 def test_resume_with_a_catalog_that_does_not_exist_creates_nothing(cli: CliRunner,
                                                                    tmp_path: Path) -> None:
     missing = tmp_path / "typo" / "catalog.sqlite"

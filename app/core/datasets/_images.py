@@ -8,6 +8,7 @@ which is the only reliable way to catch truncated files.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -92,5 +93,8 @@ def _flatten(img: Image.Image) -> Image.Image:
 
 
 def _describe(error: Exception) -> str:
-    text = str(error).strip()
+    """PIL's reason without the in-memory buffer's repr it likes to include."""
+    if isinstance(error, Image.UnidentifiedImageError):
+        return "not an image PIL recognises"
+    text = re.sub(r"\s*<_io\.BytesIO object at 0x[0-9a-f]+>", " data", str(error)).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,13 @@ class BestTracker:
         return self.monitor.endswith("accuracy")
 
     def update(self, epoch: int, value: float) -> bool:
-        """Record ``value`` for ``epoch``; return True when it is a new best."""
+        """Record ``value`` for ``epoch``; return True when it is a new best.
+
+        A NaN or infinite value is never the best: nothing could beat it afterwards.
+        """
+        if not math.isfinite(value):
+            self.bad_epochs += 1
+            return False
         better = self.value is None or (
             value > self.value if self.higher_is_better else value < self.value
         )

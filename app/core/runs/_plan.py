@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.datasets import Dataset, TableOptions, load_dataset
 from app.core.engine import RunConfig
-from app.core.errors import ConfigError
+from app.core.errors import ConfigError, DatasetError
 from app.core.palette import ArchitectureSpec, get_spec, list_specs
 
 
@@ -65,7 +65,10 @@ def plan_run(config: RunConfig, *, where: str = "") -> PlannedRun:
         raise ConfigError(f"{prefix}{error}") from None
     if config.weights and not Path(config.weights).is_file():
         raise ConfigError(f"{prefix}weights file {config.weights} does not exist")
-    dataset = load_dataset(config.dataset, table_options(config))
+    try:
+        dataset = load_dataset(config.dataset, table_options(config))
+    except DatasetError as error:
+        raise DatasetError(f"{prefix}{error}") from None
     if dataset.kind != spec.kind:
         fitting = ", ".join(s.name for s in list_specs(dataset.kind))
         raise ConfigError(

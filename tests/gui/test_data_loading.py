@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import LOAD_TIMEOUT_MS, SHAPES, open_dataset
 from PIL import Image
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 
 from app.core.datasets import TableOptions
 from app.gui.pages._data_chart import SMALL_COLOR
 from app.gui.pages.data_page import DataPage
+from app.gui.widgets.sample_grid import THUMB
 
 BIG = 2000
 
@@ -186,3 +187,30 @@ def test_a_table_that_fails_keeps_its_options_bar_to_fix_it(qtbot, page, state,
         bar.apply_button.click()
     assert state.dataset.class_names == ("a", "b")
     assert page.status.error.isHidden()
+
+
+def test_many_long_class_names_get_ticks_that_do_not_overlap(qtbot, page, state,
+                                                             tmp_path) -> None:
+    folder = tmp_path / "many"
+    write_images(folder, {f"a_rather_long_class_name_number_{i:02d}": 2 for i in range(30)})
+    open_dataset(qtbot, state, folder)
+    chart = page.chart
+    assert len(chart.bars.opts["x"]) == 30 and list(chart.bars.opts["height"]) == [2] * 30
+    ticks = chart.ticks
+    assert ticks and all(text.endswith("…") for _, text in ticks)
+    view = chart.getPlotItem().vb
+    per_bar = view.width() / 30
+    spacing = (ticks[1][0] - ticks[0][0]) * per_bar if len(ticks) > 1 else view.width()
+    metrics = page.fontMetrics()
+    assert max(metrics.horizontalAdvance(text) for _, text in ticks) < spacing
+    assert "a_rather_long_class_name_number_29: 2" in chart.toolTip()
+
+
+def test_grid_cells_are_sized_for_thumbnails_before_any_arrives(qtbot, page, state) -> None:
+    open_dataset(qtbot, state, SHAPES)
+    grid = page.images.grid
+    page.images.class_filter.setCurrentIndex(2)  # new items: no thumbnail decoded yet
+    assert grid.model().data(grid.model().index(0), Qt.ItemDataRole.DecorationRole) is None
+    size = grid.sizeHintForIndex(grid.model().index(0))
+    assert size.height() >= THUMB + page.fontMetrics().height()
+    assert size.width() >= THUMB

@@ -143,7 +143,9 @@ class MainWindow(QMainWindow):
         self.catalog_label.setToolTip(str(catalog.path))
 
     def _on_dataset_failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Cannot open dataset", message)
+        """The Data page shows the reason in full; make sure the person sees that page."""
+        self.statusBar().showMessage("The dataset could not be opened; see the Data page.", 8000)
+        self.show_page("Data")
 
     def _on_device(self, label: str) -> None:
         self.device_label.setText(f"device: {label}")

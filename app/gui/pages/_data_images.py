@@ -6,33 +6,11 @@ thousands of images opens at once; filtering just hands the grid a shorter list 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.core.datasets import Dataset
 from app.gui.pages._data_filters import fill_class_combo
-from app.gui.widgets.sample_grid import THUMB, SampleGrid, SampleItem
-
-
-class _ThumbnailCellDelegate(QStyledItemDelegate):
-    """Sizes every cell as if its thumbnail were there.
-
-    The grid uses uniform item sizes, measured once from the first cell; measured before its
-    thumbnail arrives (large JPEGs), every cell would stay a caption-sized sliver.
-    """
-
-    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
-        loaded = super().sizeHint(option, index)
-        return loaded.expandedTo(QSize(THUMB + 6, THUMB + option.fontMetrics.height() + 8))
+from app.gui.widgets.sample_grid import SampleGrid, SampleItem
 
 
 class ImagePreview(QWidget):
@@ -43,7 +21,6 @@ class ImagePreview(QWidget):
         self.class_filter.setMinimumContentsLength(16)
         self.shown = QLabel()
         self.grid = SampleGrid()
-        self.grid.setItemDelegate(_ThumbnailCellDelegate(self.grid))
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Class:"))
         bar.addWidget(self.class_filter)

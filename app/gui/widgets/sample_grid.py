@@ -68,6 +68,7 @@ class SampleModel(QAbstractListModel):
         self._generation = 0
         self._signals = _ThumbnailSignals(self)
         self._signals.loaded.connect(self._on_loaded)
+        self._placeholder: QPixmap | None = None
         self.thumbnails_loaded = 0
 
     def set_items(self, items: Sequence[SampleItem]) -> None:
@@ -99,13 +100,23 @@ class SampleModel(QAbstractListModel):
             return self._thumbnail(index.row(), item.image_path)
         return None
 
-    def _thumbnail(self, row: int, path: Path) -> QPixmap | None:
+    def _thumbnail(self, row: int, path: Path) -> QPixmap:
+        """The thumbnail, or a blank one of the same size while it decodes (so the view
+        lays cells out at their final size from the start)."""
         pixmap = self._pixmaps.get(row)
-        if pixmap is None and row not in self._requested:
+        if pixmap is not None:
+            return pixmap
+        if row not in self._requested:
             self._requested.add(row)
             job = _ThumbnailJob(self._generation, row, path, self._signals)
             QThreadPool.globalInstance().start(job)
-        return pixmap
+        return self._loading_pixmap()
+
+    def _loading_pixmap(self) -> QPixmap:
+        if self._placeholder is None:
+            self._placeholder = QPixmap(THUMB, THUMB)
+            self._placeholder.fill(QColor("#eef1f4"))
+        return self._placeholder
 
     @Slot(int, int, QImage)
     def _on_loaded(self, generation: int, row: int, image: QImage) -> None:

@@ -139,13 +139,8 @@ class ErrorDiffView(QWidget):
         self.note_label.setText("The dataset could not be reloaded, so samples are shown by "
                                 "id only." if missing else "")
         self.note_label.setVisible(missing)
-        for grid, samples, color in ((self.fixed_grid, diff.fixed, FIXED_COLOR),
-                                     (self.broke_grid, diff.broke, BROKE_COLOR)):
-            grid.set_samples(sample_items(samples, result.a_predictions, color))
-            # SampleGrid fixes the cell size from the first item before its thumbnail has
-            # loaded when it is filled while hidden (this tab usually is), which clips every
-            # thumbnail and hides the captions; per-item sizes are cheap for a test split.
-            grid.setUniformItemSizes(False)
+        self.fixed_grid.set_samples(sample_items(diff.fixed, result.a_predictions, FIXED_COLOR))
+        self.broke_grid.set_samples(sample_items(diff.broke, result.a_predictions, BROKE_COLOR))
         self.stack.setCurrentIndex(0)
 
     def showing_diff(self) -> bool:

@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             QListWidgetItem(title, self.nav)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages["Models"].train_requested.connect(lambda: self.show_page("Training"))
+        self.pages["Catalog"].compare_requested.connect(self._on_compare_requested)
         self.nav.setCurrentRow(0)
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -121,6 +123,9 @@ class MainWindow(QMainWindow):
     def _open_dataset(self, path: str) -> None:
         self.state.open_dataset(path)
         self.show_page("Data")
+
+    def _on_compare_requested(self, run_ids: list[int]) -> None:
+        self.show_page("Compare").show_runs(run_ids)
 
     def _on_open_catalog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -222,17 +222,7 @@ class CatalogPage(QWidget):
         if len(ids) < 2:
             self.message.show_message("Select two or more runs to compare.")
             return
-        self.compare_requested.emit(ids)
-        window = self.window()
-        show_page = getattr(window, "show_page", None)
-        if callable(show_page):
-            try:
-                page = show_page("Compare")
-            except (KeyError, ValueError):
-                return
-            show_runs = getattr(page, "show_runs", None)
-            if callable(show_runs):
-                show_runs(ids)
+        self.compare_requested.emit(ids)  # the main window routes it to the Compare page
 
     def _on_delete(self) -> None:
         ids = self.selected_ids()

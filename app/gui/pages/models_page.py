@@ -9,8 +9,6 @@ while anything is invalid or no dataset is open.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -328,7 +326,4 @@ class ModelsPage(QWidget):
             return
         self.queue.enqueue(config, self.state.catalog.path)
         if show_training:
-            self.train_requested.emit()
-            window: Any = self.window()
-            if window is not self and hasattr(window, "show_page"):
-                window.show_page("Training")
+            self.train_requested.emit()  # the main window shows the Training page

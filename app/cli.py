@@ -25,6 +25,8 @@ examples:
   main.py --batch resources/samples/experiments.toml
   main.py --inspect resources/samples/topics.csv --json report.json
   main.py --resume 12
+  main.py my-experiments.toml               open the window and offer to queue the file's runs
+  main.py --self-test                        check an installation end to end (about a minute)
 
 exit codes: 0 all runs completed, 1 a run failed or diverged, 2 invalid file, dataset or
 arguments, 130 interrupted (the running run is saved as stopped and can be resumed).
@@ -38,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "catalog of every run.")
     parser.add_argument("--version", action="version", version=f"ModelDesk {app.__version__}")
     parser.add_argument("dataset", nargs="?", metavar="DATASET",
-                        help="open the window on this dataset folder or table")
+                        help="open the window on this dataset folder or table, or on an "
+                             "experiment file (.toml) whose runs it offers to queue")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--batch", metavar="FILE.toml", type=Path,
                       help="train the experiments in a TOML file without a window")
@@ -46,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="validate a dataset and print its report without training")
     mode.add_argument("--resume", metavar="RUN_ID", type=int,
                       help="continue a stopped or interrupted run from its last checkpoint")
+    mode.add_argument("--self-test", action="store_true",
+                      help="open the window offscreen, train the bundled sample for one epoch "
+                           "into a temporary catalog and exit 0 if everything worked")
     parser.add_argument("--catalog", metavar="PATH", type=Path,
                         help="catalog file (default: $MODELDESK_CATALOG or the user data folder)")
     parser.add_argument("--summary-json", metavar="OUT", type=Path,
@@ -81,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inspect(args)
         if args.resume is not None:
             return _resume(args)
+        if args.self_test:
+            return _self_test()
         return _gui(args)
     except ModelDeskError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -99,7 +107,20 @@ def _gui(args: argparse.Namespace) -> int:
         print(f"the window cannot open here ({error}); batch mode still works: "
               "main.py --batch FILE.toml", file=sys.stderr)
         return EXIT_FAILED
+    if args.dataset and is_experiment_file(args.dataset):
+        return run(catalog=args.catalog, experiments=args.dataset)
     return run(dataset=args.dataset, catalog=args.catalog)
+
+
+def is_experiment_file(path: str) -> bool:
+    """Experiment files are TOML (``*.toml``, ``*.modeldesk.toml``); datasets never are."""
+    return Path(path).suffix.lower() == ".toml"
+
+
+def _self_test() -> int:
+    from app.selftest import run_self_test
+
+    return run_self_test()
 
 
 def _catalog_path(args: argparse.Namespace) -> Path:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 def create_application() -> object:
     """The ``QApplication`` with the app's name, icon and style sheet (created once)."""
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from app.paths import resources_dir
@@ -17,23 +16,40 @@ def create_application() -> object:
     application = QApplication.instance() or QApplication(sys.argv[:1])
     application.setApplicationName("ModelDesk")
     application.setOrganizationName("ModelDesk")
-    icon = resources_dir() / "icons" / "modeldesk.svg"
-    if icon.exists():
-        application.setWindowIcon(QIcon(str(icon)))
+    application.setDesktopFileName("modeldesk")  # Wayland/X11 match the window to the menu entry
+    application.setWindowIcon(_app_icon(resources_dir() / "icons"))
     style = resources_dir() / "style.qss"
     if style.exists():
         application.setStyleSheet(style.read_text(encoding="utf-8"))
     return application
 
 
-def open_window(dataset: str | Path | None = None, catalog: str | Path | None = None):  # noqa: ANN201
-    """Build the main window on its state; opens ``dataset`` (or the last one, or the sample)."""
+def _app_icon(folder: Path) -> object:
+    """The SVG plus the rendered PNG sizes, so the icon shows even without Qt's SVG plugin."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for png in sorted(folder.glob("modeldesk-*.png")):
+        icon.addFile(str(png))
+    svg = folder / "modeldesk.svg"
+    if svg.exists():
+        icon.addFile(str(svg))
+    return icon
+
+
+def open_window(dataset: str | Path | None = None, catalog: str | Path | None = None,
+                settings: object | None = None):  # noqa: ANN201
+    """Build the main window on its state; opens ``dataset`` (or the last one, or the sample).
+
+    ``settings`` (an ``app.gui.settings.Settings``) defaults to the user's own; the self-test
+    passes a throw-away one so it changes nothing the person will see next time.
+    """
     from app.gui.main_window import MainWindow
     from app.gui.settings import Settings
     from app.gui.state import AppState
     from app.paths import sample_dataset
 
-    settings = Settings()
+    settings = settings or Settings()
     state = AppState(settings, catalog_path=catalog)
     window = MainWindow(state)
     last = settings.last_dataset()
@@ -42,10 +58,22 @@ def open_window(dataset: str | Path | None = None, catalog: str | Path | None = 
     return window
 
 
-def run(dataset: str | Path | None = None, catalog: str | Path | None = None) -> int:
+def run(dataset: str | Path | None = None, catalog: str | Path | None = None,
+        experiments: str | Path | None = None) -> int:
+    """Open the window and run the event loop; returns the exit code.
+
+    ``experiments`` is an experiment file (double-clicked in a file manager): once the window
+    is up, its runs are listed for the person to queue (``app.gui.experiment_import``).
+    """
     application = create_application()
     window = open_window(dataset, catalog)
     window.show()
+    if experiments:
+        from PySide6.QtCore import QTimer
+
+        from app.gui.experiment_import import offer_experiments
+
+        QTimer.singleShot(0, lambda: offer_experiments(window, Path(experiments)))
     if os.environ.get("MODELDESK_EXIT_WHEN_SHOWN"):  # start-up time probe (benchmarks)
         from PySide6.QtCore import QTimer
 

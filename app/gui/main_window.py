@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QUrl
+from PySide6.QtCore import QSize, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,6 +28,8 @@ from app.gui.pages import PAGES
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
 from app.gui.workers import run_in_background
+
+DEVICE_DETECT_DELAY_MS = 800
 
 
 class MainWindow(QMainWindow):
@@ -99,8 +101,8 @@ class MainWindow(QMainWindow):
         self.state.dataset_failed.connect(self._on_dataset_failed)
         self.queue.queue_changed.connect(self._on_queue_changed)
         self.queue.paused.connect(lambda _paused: self._on_queue_changed())
-        run_in_background(self, _detect_device, self._on_device,
-                          lambda _message: self.device_label.setText("device: unknown"))
+        # Detecting the device imports torch (seconds of CPU); start it once the window is up.
+        QTimer.singleShot(DEVICE_DETECT_DELAY_MS, self._on_detect_device)
 
     # ---------------------------------------------------------------------------- public
     def show_page(self, title: str) -> QWidget:
@@ -151,6 +153,10 @@ class MainWindow(QMainWindow):
         """The Data page shows the reason in full; make sure the person sees that page."""
         self.statusBar().showMessage("The dataset could not be opened; see the Data page.", 8000)
         self.show_page("Data")
+
+    def _on_detect_device(self) -> None:
+        run_in_background(self, _detect_device, self._on_device,
+                          lambda _message: self.device_label.setText("device: unknown"))
 
     def _on_device(self, label: str) -> None:
         self.device_label.setText(f"device: {label}")

@@ -6,9 +6,7 @@ them to the pages, remembers its geometry and asks before closing during trainin
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QSize, QTimer, QUrl
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,6 +25,7 @@ from app.core.errors import ModelDeskError
 from app.gui.pages import PAGES
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
+from app.gui.widgets.drops import local_path
 from app.gui.workers import run_in_background
 
 DEVICE_DETECT_DELAY_MS = 800
@@ -123,8 +122,8 @@ class MainWindow(QMainWindow):
             self._open_dataset(path)
 
     def _open_dataset(self, path: str) -> None:
-        self.state.open_dataset(path)
-        self.show_page("Data")
+        """Open through the Data page, which shows loading, errors and table options."""
+        self.show_page("Data").open_path(path)
 
     def _on_compare_requested(self, run_ids: list[int]) -> None:
         self.show_page("Compare").show_runs(run_ids)
@@ -172,11 +171,11 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------------- drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if _local_path(event.mimeData().urls()):
+        if local_path(event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        path = _local_path(event.mimeData().urls())
+        path = local_path(event.mimeData().urls())
         if path:
             self._open_dataset(path)
             event.acceptProposedAction()
@@ -198,12 +197,6 @@ class MainWindow(QMainWindow):
         self.state.settings.sync()
         event.accept()
 
-
-def _local_path(urls: list[QUrl]) -> str | None:
-    for url in urls:
-        if url.isLocalFile() and Path(url.toLocalFile()).exists():
-            return url.toLocalFile()
-    return None
 
 
 def _detect_device() -> str:

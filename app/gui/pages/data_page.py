@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,6 +33,7 @@ from app.gui.pages._data_status import StatusStrip
 from app.gui.pages._data_text_table import TextPreview
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
+from app.gui.widgets.drops import local_path
 
 TABLE_FILTER = "Text tables (*.csv *.tsv *.txt *.tab);;All files (*)"
 EMPTY_HINT = ("Drop a folder here (one sub-folder of images or .txt files per class)\n"
@@ -151,11 +152,11 @@ class DataPage(QWidget):
 
     # ----------------------------------------------------------------------- drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if _local_path(event.mimeData().urls()):
+        if local_path(event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        path = _local_path(event.mimeData().urls())
+        path = local_path(event.mimeData().urls())
         if path:
             self.open_path(path)
             event.acceptProposedAction()
@@ -167,10 +168,3 @@ def _group(title: str, widget: QWidget) -> QGroupBox:
     layout.setContentsMargins(6, 6, 6, 6)
     layout.addWidget(widget)
     return box
-
-
-def _local_path(urls: list[QUrl]) -> str | None:
-    for url in urls:
-        if url.isLocalFile() and Path(url.toLocalFile()).exists():
-            return url.toLocalFile()
-    return None

@@ -7,12 +7,13 @@ then ``dataset_changed`` or ``dataset_failed``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.catalog import Catalog, resolve_catalog_path
+from app.core.catalog import ENV_VAR, Catalog, resolve_catalog_path
 from app.core.datasets import Dataset, TableOptions, load_dataset
 from app.core.engine import RunConfig, config_fields
 from app.core.errors import ModelDeskError
@@ -43,8 +44,10 @@ class AppState(QObject):
         self.values: dict[str, Any] = {
             **SPLIT_DEFAULTS, **{k: v for k, v in remembered.items() if k in known}}
         self.model_options: dict[str, Any] = {}
-        path = catalog_path or settings.last_catalog()
+        # --catalog, then $MODELDESK_CATALOG, then the catalog used last time, then the default.
+        path = catalog_path or (None if os.environ.get(ENV_VAR) else settings.last_catalog())
         self.catalog = Catalog(resolve_catalog_path(str(path) if path else None))
+        settings.set_last_catalog(str(self.catalog.path))
         self._loading: str | None = None
 
     # --------------------------------------------------------------------------- dataset

@@ -1,0 +1,78 @@
+"""First launch, what the window remembers, and closing it while a run trains."""
+
+from __future__ import annotations
+
+from conftest import SHAPES, TRAIN_TIMEOUT_MS, open_dataset
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.gui import open_window
+from app.gui.main_window import MainWindow
+from app.gui.state import AppState
+from app.gui.training_queue import TrainingQueue
+from app.paths import sample_dataset
+
+WAIT_MS = 60_000
+
+
+def test_first_launch_opens_the_bundled_sample_ready_to_train(qtbot, settings, tmp_path) -> None:  # noqa: ANN001
+    window = open_window(catalog=tmp_path / "catalog.sqlite", settings=settings)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=WAIT_MS)
+    assert window.state.dataset.path == sample_dataset("image")
+    assert window.state.model_name == "small_cnn"
+    window.state.build_config()  # a complete, valid run: Train needs no more input
+
+
+def test_the_window_remembers_geometry_dataset_catalog_and_values(  # noqa: ANN001
+        qtbot, settings, tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("MODELDESK_CATALOG")  # the environment would override the last catalog
+    catalog = tmp_path / "mine.sqlite"
+    state = AppState(settings, catalog_path=catalog)
+    first = MainWindow(state, TrainingQueue())
+    qtbot.addWidget(first)
+    first.show()
+    open_dataset(qtbot, state, SHAPES)
+    state.set_model("lenet5")
+    state.update_values({"epochs": 7, "lr": 0.02})
+    first.resize(1100, 720)
+    first.close()
+
+    again = AppState(settings)  # no catalog given: the last one is reopened
+    second = MainWindow(again, TrainingQueue())
+    qtbot.addWidget(second)
+    assert again.catalog.path.resolve() == catalog.resolve()
+    assert settings.last_dataset() == str(SHAPES)
+    assert again.model_name == "lenet5"
+    assert again.values["epochs"] == 7 and again.values["lr"] == 0.02
+    # The offscreen screen is 800 px wide, so only the height survives Qt's clamping intact.
+    assert settings.geometry() is not None and second.height() == 720
+
+
+def test_closing_during_training_asks_then_stops_and_keeps_the_checkpoint(  # noqa: ANN001
+        qtbot, window, state, queue) -> None:
+    open_dataset(qtbot, state, SHAPES)
+    state.set_model("mlp")
+    state.update_values({"epochs": 200, "batch_size": 8, "threads": 1})
+    with qtbot.waitSignal(queue.epoch, timeout=TRAIN_TIMEOUT_MS):
+        queue.enqueue(state.build_config(), state.catalog.path)
+
+    def answer(button: QMessageBox.StandardButton) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(button).click()
+        else:  # the dialog is not up yet
+            QTimer.singleShot(20, lambda: answer(button))
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.No))
+    window.close()
+    assert window.isVisible() and queue.busy  # "No" keeps the window and the run
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Yes))
+    window.close()
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not queue.busy, timeout=WAIT_MS)  # the thread has already ended
+    run = state.catalog.list_runs()[0]
+    assert run.status == "stopped" and run.epochs_done >= 1
+    detail = state.catalog.get_run(run.id)
+    assert "checkpoint" in {artifact.kind for artifact in detail.artifacts}

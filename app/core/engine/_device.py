@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -58,13 +59,19 @@ def describe_device(device: torch.device) -> str:
 
 
 def memory_in_use(device: torch.device) -> int:
-    """Bytes in use: allocated tensor memory on CUDA, peak resident memory of the process else."""
+    """Bytes in use now: allocated tensor memory on CUDA/MPS, the process's resident memory
+    on the CPU (its peak where the platform cannot tell the current figure)."""
     import torch
 
     if device.type == "cuda":
         return int(torch.cuda.memory_allocated(device))
     if device.type == "mps":
         return int(torch.mps.current_allocated_memory())
+    try:  # Linux: resident pages right now
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         import resource
     except ImportError:  # Windows

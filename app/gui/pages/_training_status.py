@@ -28,8 +28,8 @@ class StatusPanel(QGroupBox):
         self.rate_label = QLabel("—")
         self.device_label = QLabel("—")
         self.memory_label = QLabel("—")
-        self.memory_label.setToolTip("GPU: tensor memory allocated. CPU: peak resident memory "
-                                     "of the ModelDesk process.")
+        self.memory_label.setToolTip("GPU: tensor memory allocated. CPU: resident memory of "
+                                     "the ModelDesk process.")
         self.precision_label = QLabel("—")
         self.parameters_label = QLabel("—")
         form = QFormLayout(self)

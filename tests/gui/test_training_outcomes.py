@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import SHAPES, TRAIN_TIMEOUT_MS, open_dataset
 
 from app.core.engine import RunFiles
+from app.gui.pages._training_plots import TRAIN_RAW, VAL_LOSS
 
 
 def training_page(qtbot, window, state, **values):  # noqa: ANN001, ANN003, ANN201
@@ -38,6 +39,9 @@ def test_a_stopped_run_resumes_as_the_same_run(qtbot, window, state, queue) -> N
     with qtbot.waitSignal(queue.started, timeout=TRAIN_TIMEOUT_MS) as started:
         page.messages.resume_button.click()
     assert started.args[0].start_epoch == outcome.epochs_done
+    # The plots show the epochs trained before the stop, read back from the catalog.
+    assert page.plots.loss.point_count(VAL_LOSS) == outcome.epochs_done
+    assert page.plots.loss.point_count(TRAIN_RAW) > 0
     assert page.status.progress.value() == outcome.epochs_done * started.args[0].steps_per_epoch
     with qtbot.waitSignal(queue.outcome, timeout=TRAIN_TIMEOUT_MS) as resumed:
         pass

@@ -9,11 +9,14 @@ per-step training curve.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from app.core.engine import EpochEnd, StepEnd
+from app.core.runs import STEP_LOSS
 from app.gui.colors import series_color
 from app.gui.plots import LivePlot
 
@@ -89,6 +92,22 @@ class TrainingPlots(QWidget):
         self.accuracy.append(TRAIN_ACC, event.epoch, 100 * event.train_accuracy)
         if event.val_accuracy is not None:
             self.accuracy.append(VAL_ACC, event.epoch, 100 * event.val_accuracy)
+
+    def add_history(self, history: Mapping[str, Sequence[Any]], steps_per_epoch: int,
+                    up_to_epoch: int) -> None:
+        """Draw what a resumed run logged before its checkpoint (catalog metric points)."""
+        for point in history.get(STEP_LOSS, ()):
+            if point.epoch is not None and point.epoch <= up_to_epoch and \
+                    math.isfinite(point.value):
+                x = point.step / max(steps_per_epoch, 1)
+                self.loss.append(TRAIN_RAW, x, point.value)
+                self.loss.append(TRAIN_SMOOTH, x, self._smooth(point.value))
+        for key, plot, curve, scale in (("val_loss", self.loss, VAL_LOSS, 1),
+                                        ("train_accuracy", self.accuracy, TRAIN_ACC, 100),
+                                        ("val_accuracy", self.accuracy, VAL_ACC, 100)):
+            for point in history.get(key, ()):
+                if point.step <= up_to_epoch:
+                    plot.append(curve, point.step, scale * point.value)
 
     @property
     def redraws(self) -> int:

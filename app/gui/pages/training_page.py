@@ -147,6 +147,9 @@ class TrainingPage(QWidget):
     def _on_started(self, event: RunStarted) -> None:
         self._pause_requested = False
         self.plots.clear(event.total_epochs)
+        if event.start_epoch and self.run_id is not None:  # resumed: show the earlier epochs
+            history = self.state.catalog.history([self.run_id]).get(self.run_id, {})
+            self.plots.add_history(history, event.steps_per_epoch, event.start_epoch)
         self.status.start(event)
         self._update_buttons()
 

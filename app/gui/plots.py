@@ -114,6 +114,11 @@ class LivePlot(pg.PlotWidget):
         buffer.extend(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
         self._dirty.add(name)
 
+    @property
+    def redraw_pending(self) -> bool:
+        """True while appended points wait for the next timer tick to be drawn."""
+        return bool(self._dirty)
+
     def point_count(self, name: str) -> int:
         return self._buffers[name].size
 

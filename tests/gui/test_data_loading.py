@@ -69,7 +69,7 @@ def test_big_folder_loads_without_freezing_and_thumbnails_load_lazily(
     assert time.monotonic() - started < 10
 
     assert QThreadPool.globalInstance().waitForDone(30_000)
-    qtbot.wait(50)  # deliver the decoded thumbnails
+    qtbot.waitUntil(lambda: model.thumbnails_loaded == len(model._requested), timeout=10_000)
     assert 0 < model.thumbnails_loaded < BIG // 4, "thumbnails are decoded only when seen"
     seen = model.thumbnails_loaded
     page.images.grid.scrollToBottom()

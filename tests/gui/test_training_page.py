@@ -36,7 +36,8 @@ def test_start_trains_to_completed_with_live_plots(qtbot, window, state, queue) 
     with qtbot.waitSignal(queue.outcome, timeout=TRAIN_TIMEOUT_MS) as outcome:
         pass
     qtbot.waitUntil(lambda: not queue.busy, timeout=TRAIN_TIMEOUT_MS)
-    qtbot.wait(3 * REDRAW_MS)  # the plot timers draw what the last events appended
+    qtbot.waitUntil(lambda: not (page.plots.loss.redraw_pending  # the timers draw what
+                                 or page.plots.accuracy.redraw_pending), timeout=5_000)  # came
     wall = time.monotonic() - began
 
     assert outcome.args[0].status == "completed"
@@ -86,9 +87,7 @@ def test_pause_holds_the_step_counter_until_resume(qtbot, window, state, queue) 
     text = page.status.counter_label.text()
     with qtbot.assertNotEmitted(queue.steps, wait=400):
         pass
-    for _ in range(3):
-        qtbot.wait(50)
-        assert page.status.global_step == step and page.status.counter_label.text() == text
+    assert page.status.global_step == step and page.status.counter_label.text() == text
     assert page.plots.loss.point_count(TRAIN_RAW) == points
 
     with qtbot.waitSignal(queue.paused, timeout=TRAIN_TIMEOUT_MS,

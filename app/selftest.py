@@ -62,18 +62,20 @@ def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
 
     def finish(key: str, value: object) -> None:
         result.setdefault(key, value)
-        loop.quit()
+        if not window.queue.busy:
+            loop.quit()
 
-    window.queue.outcome.connect(lambda outcome: finish("outcome", outcome))
-    window.queue.failed.connect(lambda message: finish("failed", message))
+    # The loop ends on ``idle`` (the training thread has finished), so closing cannot race it.
+    window.queue.outcome.connect(lambda outcome: result.setdefault("outcome", outcome))
+    window.queue.failed.connect(lambda message: result.setdefault("failed", message))
+    window.queue.idle.connect(loop.quit)
     window.state.dataset_failed.connect(lambda message: finish("failed", message))
-    QTimer.singleShot(TIMEOUT_MS, lambda: finish("failed", "timed out"))
+    QTimer.singleShot(TIMEOUT_MS, lambda: (finish("failed", "timed out"), window.queue.stop()))
     config = make_config({"dataset": str(sample), "model": SELF_TEST_MODEL, "epochs": 1,
                           "name": "self-test", "seed": 0})
     window.queue.enqueue(config, catalog_path)
     say(f"training {SELF_TEST_MODEL} on {sample.name} for 1 epoch into {catalog_path}")
     loop.exec()
-    window.queue.stop_all()
     window.close()
     from PySide6.QtCore import QThreadPool
 

@@ -37,10 +37,47 @@ def run_self_test(out=None) -> int:  # noqa: ANN001 - a text stream, stdout by d
     if not sample.is_dir():
         say(f"FAIL: the bundled sample {sample} is missing (resources: {resources_dir()})")
         return 1
+    code = _check_architectures(say)
     with tempfile.TemporaryDirectory(prefix="modeldesk-selftest-") as folder:
-        code = _train_in_window(Path(folder), sample, say)
+        code = _train_in_window(Path(folder), sample, say) or code
     say("self-test passed" if code == 0 else "self-test FAILED")
     return code
+
+
+def _check_architectures(say) -> int:  # noqa: ANN001
+    """Every palette architecture builds and runs a forward pass; the metrics library imports.
+
+    A frozen bundle that lost a library (torchvision's operators, a torch module) fails here
+    with the architecture's name rather than later in someone's real run.
+    """
+    failures = []
+    try:
+        import torch
+        import torchmetrics.functional.classification  # noqa: F401 - evaluation uses it
+
+        from app.core.palette import list_specs
+    except Exception as error:  # a broken bundle: report it, don't crash
+        say(f"FAIL: torch or torchmetrics cannot be imported: {type(error).__name__}: {error}")
+        return 1
+    specs = list_specs()
+    for spec in specs:
+        try:
+            model = spec.build(2, vocab_size=50).eval()
+            size = spec.input_size if spec.kind == "image" else min(spec.input_size, 16)
+            batch = (torch.zeros(2, 3, size, size) if spec.kind == "image"
+                     else torch.ones(2, size, dtype=torch.long))
+            with torch.no_grad():
+                shape = tuple(model(batch).shape)
+            if shape != (2, 2):
+                raise ValueError(f"output shape {shape}, expected (2, 2)")
+        except Exception as error:
+            failures.append(f"{spec.name} ({type(error).__name__}: {error})")
+    if failures:
+        say(f"FAIL: architectures that do not build and run: {'; '.join(failures)}")
+        return 1
+    say(f"all {len(specs)} architectures build and run a forward pass "
+        f"(torch {torch.__version__})")
+    return 0
 
 
 def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
@@ -89,7 +126,9 @@ def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
     say(f"run {outcome.run_id} {outcome.status} in {outcome.wall_seconds:.1f}s, "
         f"{outcome.epochs_done} epoch(s), test accuracy "
         f"{'n/a' if accuracy is None else f'{accuracy:.3f}'}")
-    say(f"device: {window.device_label.text().removeprefix('device: ')}")
+    from app.core.engine import describe_device, resolve_device
+
+    say(f"device: {describe_device(resolve_device('auto'))}")
     if outcome.status != "completed":
         say(f"FAIL: the run ended {outcome.status}: {outcome.message}")
         return 1

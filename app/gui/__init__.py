@@ -68,10 +68,11 @@ def run(dataset: str | Path | None = None, catalog: str | Path | None = None,
     application = create_application()
     window = open_window(dataset, catalog)
     window.show()
+    from app.gui.experiment_import import FileOpenHandler, offer_experiments
+
+    application.installEventFilter(FileOpenHandler(window))
     if experiments:
         from PySide6.QtCore import QTimer
-
-        from app.gui.experiment_import import offer_experiments
 
         QTimer.singleShot(0, lambda: offer_experiments(window, Path(experiments)))
     if os.environ.get("MODELDESK_EXIT_WHEN_SHOWN"):  # start-up time probe (benchmarks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.batch import Experiment, read_experiments
@@ -73,3 +74,18 @@ def _label(experiment: Experiment) -> str:
 def _show(box: QMessageBox) -> QMessageBox:
     box.open()
     return box
+
+
+class FileOpenHandler(QObject):
+    """macOS hands a double-clicked document to the running app as a ``FileOpen`` event, not
+    as a command-line argument; install this on the application to offer its runs."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FileOpen and event.file().lower().endswith(".toml"):
+            offer_experiments(self._window, Path(event.file()))
+            return True
+        return False

@@ -87,3 +87,17 @@ def test_an_unknown_model_is_named_in_the_message(qtbot, window, tmp_path) -> No
     assert box.icon() == QMessageBox.Icon.Warning and "gpt9" in box.text()
     box.accept()
     assert _queued(window) == []
+
+
+def test_a_macos_file_open_event_offers_the_file(qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QFileOpenEvent
+
+    from app.gui.experiment_import import FileOpenHandler
+
+    handler = FileOpenHandler(window)
+    path = _experiments(tmp_path)
+    assert handler.eventFilter(window, QFileOpenEvent(str(path)))
+    box = window.findChild(QMessageBox, "experimentImport")
+    assert box is not None and "3 run(s)" in box.text()
+    _button(box, "Cancel").click()
+    assert _queued(window) == []

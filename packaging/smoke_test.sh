@@ -16,7 +16,7 @@ WORK=$(mktemp -d /tmp/modeldesk-smoke.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 ok() { echo "ok: $*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { printf "FAIL: %b\n" "$*" >&2; exit 1; }
 step() { echo; echo "== $*"; }
 
 # No network for the app: a private network namespace where root may make one.

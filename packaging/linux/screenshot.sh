@@ -6,8 +6,11 @@ set -euo pipefail
 out=${1:-docs/screenshots/installed.png}
 mkdir -p "$(dirname "$out")"
 export MODELDESK_SHOT_OUT=$(realpath "$out")
+# A first start for a new user: the bundled sample, the default catalog, default geometry.
+HOME=$(mktemp -d /tmp/modeldesk-shot-home.XXXXXX)
+export HOME
 # shellcheck disable=SC2016 - expanded inside the Xvfb session
-xvfb-run -a -s "-screen 0 1440x900x24" bash -c '
+xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
     unset QT_QPA_PLATFORM
     gio launch /usr/share/applications/modeldesk.desktop
     for _ in $(seq 60); do  # wait for the window to be mapped
@@ -17,4 +20,5 @@ xvfb-run -a -s "-screen 0 1440x900x24" bash -c '
     sleep 8  # the sample dataset loads and the page fills in
     /usr/bin/import -window root "$MODELDESK_SHOT_OUT"
 '
+rm -rf "$HOME"
 echo "wrote $out"

@@ -68,6 +68,7 @@ class TrainingQueue(QObject):
 
     @property
     def busy(self) -> bool:
+        """A run is active: from its start until the queue has tidied up after it."""
         return self._worker is not None
 
     def pause(self) -> None:
@@ -89,7 +90,12 @@ class TrainingQueue(QObject):
         self.queue_changed.emit()
         thread = self._thread
         self.stop()
-        return thread.wait(wait_ms) if thread is not None else True
+        if thread is None:
+            return True
+        ended = thread.wait(wait_ms)
+        if ended:
+            self._on_thread_finished(thread)  # tidy up now; the queued signal finds it done
+        return ended
 
     # ------------------------------------------------------------------------- helpers
     def _start_next(self) -> None:
@@ -112,7 +118,7 @@ class TrainingQueue(QObject):
         worker.failed.connect(self.failed)
         # Direct: quit must reach the thread even while the GUI thread waits in stop_all.
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(self._on_thread_finished)
+        thread.finished.connect(lambda: self._on_thread_finished(thread))
         self._worker, self._thread = worker, thread
         self.queue_changed.emit()
         thread.start()
@@ -121,14 +127,15 @@ class TrainingQueue(QObject):
         self.is_paused = paused
         self.paused.emit(paused)
 
-    def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
+    def _on_thread_finished(self, thread: QThread) -> None:
+        if thread is not self._thread:  # already tidied up by stop_all
+            return
+        worker = self._worker
         self._worker = self._thread = None
         self.current = None
         if worker is not None:
             worker.deleteLater()
-        if thread is not None:
-            thread.deleteLater()
+        thread.deleteLater()
         self.queue_changed.emit()
         if self.pending:
             self._start_next()

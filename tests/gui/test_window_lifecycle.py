@@ -76,3 +76,27 @@ def test_closing_during_training_asks_then_stops_and_keeps_the_checkpoint(  # no
     assert run.status == "stopped" and run.epochs_done >= 1
     detail = state.catalog.get_run(run.id)
     assert "checkpoint" in {artifact.kind for artifact in detail.artifacts}
+
+
+def test_after_stop_all_the_queue_is_idle_at_once_and_closing_does_not_ask(  # noqa: ANN001
+        qtbot, window, state, queue) -> None:
+    open_dataset(qtbot, state, SHAPES)
+    state.set_model("mlp")
+    state.update_values({"epochs": 200, "batch_size": 8, "threads": 1})
+    with qtbot.waitSignal(queue.started, timeout=TRAIN_TIMEOUT_MS):
+        queue.enqueue(state.build_config(), state.catalog.path)
+    assert queue.stop_all(wait_ms=60_000)
+    assert not queue.busy  # no event-loop turn needed: a window closing next must not ask
+
+    asked: list[str] = []
+
+    def refuse_any_dialog() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            box.button(QMessageBox.StandardButton.No).click()
+
+    QTimer.singleShot(200, refuse_any_dialog)
+    window.close()
+    assert asked == [] and not window.isVisible()
+    assert state.catalog.list_runs()[0].status == "stopped"

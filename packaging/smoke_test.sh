@@ -91,14 +91,22 @@ ok "menu entry $desktop is valid"
 ok "icon installed in the hicolor theme"
 [[ $(command -v modeldesk) == /usr/bin/modeldesk ]] || fail "no modeldesk command on PATH"
 ok "$(modeldesk --version) from $(command -v modeldesk)"
-if command -v xdg-mime >/dev/null; then
-    printf '[[experiment]]\ndataset = "shapes"\nmodel = "mlp"\n' > "$WORK/runs.modeldesk.toml"
-    printf '[[experiment]]\ndataset = "shapes"\nmodel = "mlp"\n' > "$WORK/runs.toml"
+printf '[[experiment]]\ndataset = "shapes"\nmodel = "mlp"\n' > "$WORK/runs.modeldesk.toml"
+cp "$WORK/runs.modeldesk.toml" "$WORK/runs.toml"
+printf '[project]\nname = "not-an-experiment"\n' > "$WORK/pyproject.toml"
+if command -v gio >/dev/null; then  # GLib's detection (file managers): name, then content
+    mime_of() { gio info -a standard::content-type "$1" | sed -n 's/.*content-type: //p'; }
     for file in "$WORK/runs.modeldesk.toml" "$WORK/runs.toml"; do
-        type=$(xdg-mime query filetype "$file")
+        type=$(mime_of "$file")
         [[ $type == application/x-modeldesk-experiment ]] || fail "$file is $type"
     done
-    ok "experiment files are application/x-modeldesk-experiment (by name and by content)"
+    type=$(mime_of "$WORK/pyproject.toml")
+    [[ $type == application/toml ]] || fail "pyproject.toml is $type"
+    ok "experiment files are application/x-modeldesk-experiment by name and by content"
+fi
+if command -v xdg-mime >/dev/null; then
+    type=$(xdg-mime query filetype "$WORK/runs.modeldesk.toml")
+    [[ $type == application/x-modeldesk-experiment ]] || fail "xdg-mime: runs.modeldesk.toml is $type"
     handler=$(xdg-mime query default application/x-modeldesk-experiment)
     [[ $handler == modeldesk.desktop ]] || fail "experiment files open with '$handler'"
     ok "experiment files open with $handler"

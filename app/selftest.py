@@ -1,6 +1,7 @@
 """``--self-test``: prove that an installed ModelDesk works, end to end, in under a minute.
 
-Opens the real window offscreen on the bundled image sample, trains one epoch of a small
+Builds every palette architecture and runs a forward pass (catches libraries a bundle lost),
+then opens the real window offscreen on the bundled image sample, trains one epoch of a small
 convolutional network through the GUI's training queue into a temporary catalog, closes the
 window and reports each step on stdout. Used by the packaging smoke test and by support
 ("run ``modeldesk --self-test`` and send us the output"). Nothing is written to the user's
@@ -22,7 +23,7 @@ TIMEOUT_MS = 600_000
 def run_self_test(out=None) -> int:  # noqa: ANN001 - a text stream, stdout by default
     """Return 0 when the window opened and one epoch trained into a fresh catalog, else 1."""
     out = out or sys.stdout
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # works over SSH and without a display
     started = time.monotonic()
 
     def say(message: str) -> None:

@@ -361,9 +361,14 @@ def _warm_up_metrics_import() -> None:
     import sys
     import threading
 
+    def warm_up() -> None:
+        try:
+            __import__("torchmetrics.functional.classification")
+        except Exception:  # the test phase imports it again and reports a real failure there
+            log.warning("importing torchmetrics ahead of time failed", exc_info=True)
+
     if "torchmetrics" not in sys.modules:
-        threading.Thread(target=lambda: __import__("torchmetrics.functional.classification"),
-                         name="import-torchmetrics", daemon=True).start()
+        threading.Thread(target=warm_up, name="import-torchmetrics", daemon=True).start()
 
 
 def _count(model: nn.Module) -> tuple[int, int]:

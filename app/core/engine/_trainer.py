@@ -41,16 +41,11 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class FitResult:
-    status: str
-    message: str
-    epochs_done: int
-    wall_seconds: float
-    best_metric_name: str
-    best_metric: float | None
-    best_epoch: int
-    test_metrics: dict[str, Any] | None
-    test_predictions: Predictions | None
+class FitResult(RunFinished):
+    """What ``fit`` returns: the ``RunFinished`` event plus the test predictions, which stay
+    with the caller instead of travelling to every callback."""
+
+    test_predictions: Predictions | None = None
 
 
 class _EpochOutcome:
@@ -244,15 +239,12 @@ class Trainer:
                 tested: tuple[dict[str, Any], Predictions] | None) -> FitResult:
         metrics, predictions = tested if tested else (None, None)
         wall = self._elapsed_before + time.perf_counter() - started - self._paused_seconds
-        result = FitResult(status=status, message=message, epochs_done=self.epoch,
-                           wall_seconds=wall, best_metric_name=self.best.monitor,
-                           best_metric=self.best.value, best_epoch=self.best.epoch,
-                           test_metrics=metrics, test_predictions=predictions)
-        self.callbacks.on_run_end(RunFinished(
+        finished = RunFinished(
             status=status, message=message, epochs_done=self.epoch, wall_seconds=wall,
             best_metric_name=self.best.monitor, best_metric=self.best.value,
-            best_epoch=self.best.epoch, test_metrics=metrics))
-        return result
+            best_epoch=self.best.epoch, test_metrics=metrics)
+        self.callbacks.on_run_end(finished)
+        return FitResult(**vars(finished), test_predictions=predictions)
 
     # ------------------------------------------------------------------------- helpers
     def _setup_precision(self) -> None:

@@ -70,3 +70,17 @@ def open_dataset(qtbot, state: AppState, path: Path) -> None:  # noqa: ANN001
     """Open ``path`` and wait until it is loaded (fails the test if loading fails)."""
     with qtbot.waitSignal(state.dataset_changed, timeout=LOAD_TIMEOUT_MS):
         state.open_dataset(path)
+
+
+def train_runs(catalog_path: Path, runs: dict[str, dict]) -> dict[str, int]:
+    """Train each named config (real, tiny runs) into the catalog at ``catalog_path``."""
+    from app.core.catalog import Catalog
+    from app.core.runs import execute, make_config, plan_run
+
+    catalog = Catalog(catalog_path)
+    ids = {}
+    for key, values in runs.items():
+        outcome = execute(plan_run(make_config(values)), catalog)
+        assert outcome.status == "completed", outcome.message
+        ids[key] = outcome.run_id
+    return ids

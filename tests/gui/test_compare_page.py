@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TOPICS
+from conftest import TOPICS, train_runs
 from PySide6.QtCore import Qt
 
 from app.core.analysis import error_diff
@@ -23,18 +23,11 @@ WAIT_MS = 60_000
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    from app.core.runs import execute, make_config, plan_run
-
     path = tmp_path_factory.mktemp("compare") / "catalog.sqlite"
-    catalog = Catalog(path)
-    ids = {}
-    for key, lr, seed in (("a", 0.01, 0), ("b", 0.003, 0), ("c", 0.01, 1)):
-        config = make_config({"name": f"topics {key}", "dataset": str(TOPICS),
-                              "model": "bag_of_embeddings", "epochs": 2, "batch_size": 32,
-                              "lr": lr, "seed": seed})
-        outcome = execute(plan_run(config), catalog)
-        assert outcome.status == "completed", outcome.message
-        ids[key] = outcome.run_id
+    ids = train_runs(path, {
+        key: {"name": f"topics {key}", "dataset": str(TOPICS), "model": "bag_of_embeddings",
+              "epochs": 2, "batch_size": 32, "lr": lr, "seed": seed}
+        for key, lr, seed in (("a", 0.01, 0), ("b", 0.003, 0), ("c", 0.01, 1))})
     return path, ids
 
 

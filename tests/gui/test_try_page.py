@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHAPES, TOPICS
+from conftest import SHAPES, TOPICS, train_runs
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app.core.catalog import Catalog
 from app.gui.pages.try_page import TryPage
 from app.gui.state import AppState
 
@@ -20,20 +19,14 @@ SPORTS = "The striker scored a goal and the referee, the captain and the fans ch
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    from app.core.runs import execute, make_config, plan_run
-
     path = tmp_path_factory.mktemp("try") / "catalog.sqlite"
-    catalog = Catalog(path)
-    ids = {}
-    for key, values in (
-        ("image", {"dataset": str(SHAPES), "model": "mlp", "epochs": 1}),
-        ("text", {"dataset": str(TOPICS), "model": "bag_of_embeddings", "epochs": 4,
-                  "lr": 0.01}),
-    ):
-        config = make_config({"name": f"{key} run", "batch_size": 32, "seed": 0, **values})
-        outcome = execute(plan_run(config), catalog)
-        assert outcome.status == "completed", outcome.message
-        ids[key] = outcome.run_id
+    ids = train_runs(path, {
+        key: {"name": f"{key} run", "batch_size": 32, "seed": 0, **values}
+        for key, values in (
+            ("image", {"dataset": str(SHAPES), "model": "mlp", "epochs": 1}),
+            ("text", {"dataset": str(TOPICS), "model": "bag_of_embeddings", "epochs": 4,
+                      "lr": 0.01}),
+        )})
     return path, ids
 
 

@@ -4,6 +4,8 @@ Batch mode prints ``str(error)`` and exits with code 2; the GUI shows it in a di
 Tracebacks of these never reach the user.
 """
 
+from __future__ import annotations
+
 
 class ModelDeskError(Exception):
     """Base of every error whose message is meant for the user."""
@@ -14,7 +16,27 @@ class DatasetError(ModelDeskError):
 
 
 class ConfigError(ModelDeskError):
-    """A run configuration or experiment file holds an invalid value."""
+    """A run configuration or experiment file holds an invalid value.
+
+    ``fields`` names the parameters the problem is about (``("lr",)``, or both fractions for
+    "val_fraction + test_fraction must be below 1"), so a form can mark them without reading
+    the message; it is empty when no single parameter is at fault.
+    """
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] | str = ()) -> None:
+        super().__init__(message)
+        self.fields: tuple[str, ...] = (fields,) if isinstance(fields, str) else tuple(fields)
+
+    @property
+    def field(self) -> str | None:
+        """The first parameter named, or ``None``."""
+        return self.fields[0] if self.fields else None
+
+    def prefixed(self, where: str) -> ConfigError:
+        """The same error with ``where: `` in front of the message (fields kept)."""
+        if not where:
+            return self
+        return type(self)(f"{where}: {self}", fields=self.fields)
 
 
 class CatalogError(ModelDeskError):

@@ -1,6 +1,5 @@
 """Headless batch mode: experiment files in, catalog runs and a summary out. No Qt."""
 
-from app.batch._experiments import Experiment, read_experiments
 from app.batch._runner import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
@@ -12,6 +11,6 @@ from app.batch._runner import (
 )
 from app.batch._summary import format_table, summary_records, write_summary_json
 
-__all__ = ["EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT_RUN_FAILED", "Experiment",
-           "format_table", "read_experiments", "resume_run", "run_batch", "stop_on_interrupt",
-           "summary_records", "write_summary_json"]
+__all__ = ["EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT_RUN_FAILED", "format_table",
+           "resume_run", "run_batch", "stop_on_interrupt", "summary_records",
+           "write_summary_json"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, StepEnd
+from app.core.engine import Callback, EpochEnd, Paused, RunFinished, RunStarted, StepEnd
 
 
 class ConsoleProgress(Callback):
@@ -45,8 +45,8 @@ class ConsoleProgress(Callback):
             parts.append("* best")
         self._print("  ".join(parts))
 
-    def on_paused(self, paused: bool) -> None:
-        self._print("  paused" if paused else "  resumed")
+    def on_paused(self, event: Paused) -> None:
+        self._print("  paused" if event.paused else "  resumed")
 
     def on_run_end(self, event: RunFinished) -> None:
         self._close_bar()

@@ -1,4 +1,4 @@
-"""Headless batch mode: plan every experiment, train them in order, summarise, exit code.
+"""Headless batch mode: plan every experiment, run their jobs in order, summarise, exit code.
 
 Exit codes: 0 every run completed; 1 a run failed or diverged; 2 the file or a dataset is
 invalid (nothing trained, the catalog untouched); 130 interrupted by Ctrl-C (the running run
@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import TextIO
 
 from app.batch._console import ConsoleProgress
-from app.batch._experiments import read_experiments
 from app.batch._summary import format_table, write_summary_json
 from app.core.catalog import Catalog
-from app.core.engine import COMPLETED, STOPPED, RunControl
+from app.core.engine import RunControl
 from app.core.errors import CatalogError, ModelDeskError
-from app.core.runs import RunOutcome, execute, plan_run, resume
+from app.core.experiments import read_experiments
+from app.core.jobs import ResumeJob
+from app.core.runs import RunOutcome
+from app.core.statuses import COMPLETED, STOPPED
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -30,20 +32,20 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
               out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        experiments = read_experiments(Path(file))
-        planned = [plan_run(e.config, where=e.where) for e in experiments]
+        jobs = [experiment.job for experiment in read_experiments(Path(file))]
+        planned = [job.plan() for job in jobs]
         catalog = Catalog(catalog_path)
     except ModelDeskError as error:
         print(f"error: {error}", file=err)
         return EXIT_INVALID
-    print(f"{len(planned)} run(s) from {file}; catalog {catalog_path}", file=out, flush=True)
+    print(f"{len(jobs)} run(s) from {file}; catalog {catalog_path}", file=out, flush=True)
     outcomes: list[RunOutcome] = []
     control = RunControl()
     with stop_on_interrupt(control):
-        for number, plan in enumerate(planned, start=1):
-            label = f"[{number}/{len(planned)}] {plan.name}"
+        for number, (job, plan) in enumerate(zip(jobs, planned, strict=True), start=1):
+            label = f"[{number}/{len(jobs)}] {plan.name}"
             try:
-                outcome = execute(plan, catalog, callbacks=(ConsoleProgress(label, out),),
+                outcome = job.run(catalog, callbacks=(ConsoleProgress(label, out),),
                                   control=control)
             except ModelDeskError as error:
                 print(f"error: {error}", file=err)
@@ -51,11 +53,12 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
             outcomes.append(outcome)
             if control.stop_requested:
                 break
+    _stop_unfinished_studies(catalog, jobs[len(outcomes):])
     print("\n" + format_table(outcomes), file=out, flush=True)
     if summary_json is not None:
         write_summary_json(summary_json, outcomes)
     if control.stop_requested or any(o.status == STOPPED for o in outcomes):
-        skipped = len(planned) - len(outcomes)
+        skipped = len(jobs) - len(outcomes)
         note = f"; {skipped} experiment(s) not started" if skipped else ""
         print(f"interrupted: run {outcomes[-1].run_id} saved as stopped; resume it with "
               f"--resume {outcomes[-1].run_id}{note}", file=err)
@@ -70,11 +73,20 @@ def resume_run(run_id: int, catalog_path: Path, *, out: TextIO | None = None) ->
                            "--catalog or $MODELDESK_CATALOG")
     control = RunControl()
     with stop_on_interrupt(control):
-        outcome = resume(Catalog(catalog_path), run_id,
-                         callbacks=(ConsoleProgress(f"run {run_id}", out),), control=control)
+        outcome = ResumeJob(run_id).run(
+            Catalog(catalog_path), callbacks=(ConsoleProgress(f"run {run_id}", out),),
+            control=control)
     if outcome.status == STOPPED:
         return EXIT_INTERRUPTED
     return EXIT_OK if outcome.status == COMPLETED else EXIT_RUN_FAILED
+
+
+def _stop_unfinished_studies(catalog: Catalog, not_started: list) -> None:
+    """A grid cut short by Ctrl-C is a stopped study, not one that looks still running."""
+    uids = {job.trial.study.uid for job in not_started if job.trial is not None}
+    for study in catalog.list_studies():
+        if study.uid in uids and study.status == "running":
+            catalog.finish_study(study.id, "stopped")
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from app.core.runs import RunOutcome
 def summary_records(outcomes: Sequence[RunOutcome]) -> list[dict[str, Any]]:
     """One JSON-able record per run; NaN and infinities become null (strict JSON)."""
     return [
-        {"run_id": o.run_id, "name": o.name, "status": o.status, "model": o.model,
+        {"run_id": o.run_id, "run_uid": o.uid, "name": o.name, "status": o.status, "model": o.model,
          "dataset_fingerprint": o.fingerprint, "best_val_metric_name": o.best_metric_name,
          "best_val_metric": _finite(o.best_metric), "best_epoch": o.best_epoch,
          "epochs_done": o.epochs_done, "test_accuracy": _finite(o.test_accuracy),

@@ -36,7 +36,10 @@ class ConfigError(ModelDeskError):
         """The same error with ``where: `` in front of the message (fields kept)."""
         if not where:
             return self
-        return type(self)(f"{where}: {self}", fields=self.fields)
+        error = type(self).__new__(type(self))  # subclasses keep their extra attributes
+        error.__dict__.update(self.__dict__)
+        error.args = (f"{where}: {self}",)
+        return error
 
 
 class CatalogError(ModelDeskError):

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from app.core.catalog import Catalog, RunDetail, RunRecord, thaw
-from app.core.datasets import Dataset, load_dataset
-from app.core.engine import RunConfig, RunFiles
-from app.core.errors import CatalogError, ModelDeskError
-from app.core.runs import table_options
+from app.core.config import RunConfig
+from app.core.datasets import Dataset, TableOptions, load_dataset
+from app.core.errors import CatalogError, CheckpointError, ModelDeskError
+from app.core.models import RunFolder, StoredPredictions, read_bundle
+from app.core.models import read_predictions as read_predictions_file
 
 log = logging.getLogger(__name__)
 
@@ -93,36 +91,12 @@ def _by_confidence(samples: Any) -> tuple[SampleResult, ...]:
     return tuple(sorted(samples, key=lambda s: (-s.confidence, s.index)))
 
 
-@dataclass(frozen=True)
-class Predictions:
-    """The arrays of ``predictions.safetensors``."""
-
-    indices: np.ndarray
-    targets: np.ndarray
-    predicted: np.ndarray
-    probabilities: np.ndarray
-
-
-def read_predictions(run: RunRecord) -> Predictions | None:
+def read_predictions(run: RunRecord) -> StoredPredictions | None:
     """The run's test predictions, or ``None`` when it has none (it did not complete)."""
-    from safetensors.numpy import load_file
-
-    path = RunFiles(run.run_dir).predictions
-    if not path.is_file():
-        return None
     try:
-        arrays = load_file(str(path))
-        predictions = Predictions(
-            indices=arrays["indices"].astype(np.int64),
-            targets=arrays["targets"].astype(np.int64),
-            predicted=arrays["predicted"].astype(np.int64),
-            probabilities=arrays["probabilities"].astype(np.float64),
-        )
-    except Exception as error:  # a damaged file has many ways to fail
-        raise CatalogError(f"run {run.id}: {path} cannot be read ({error})") from error
-    if not (len(predictions.indices) == len(predictions.targets) == len(predictions.predicted)):
-        raise CatalogError(f"run {run.id}: {path} is inconsistent (arrays of different lengths)")
-    return predictions
+        return read_predictions_file(RunFolder(run.run_dir).predictions)
+    except CheckpointError as error:
+        raise CatalogError(f"run {run.id}: {error}") from error
 
 
 def no_predictions(run_id: int) -> CatalogError:
@@ -149,7 +123,7 @@ def test_results(catalog: Catalog, run_id: int) -> TestResults:
 test_results.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
-def join_samples(detail: RunDetail, predictions: Predictions) -> TestResults:
+def join_samples(detail: RunDetail, predictions: StoredPredictions) -> TestResults:
     """:func:`test_results` for a run whose predictions are already read."""
     run_id = detail.run.id
     recorded = detail.dataset.fingerprint if detail.dataset else None
@@ -179,12 +153,11 @@ def _name(class_names: Sequence[str], label: int) -> str:
     return class_names[label] if 0 <= label < len(class_names) else f"class {label}"
 
 
-def _class_names(run: RunRecord, dataset: Any, predictions: Predictions) -> tuple[str, ...]:
-    """The class names the run trained with: preprocessing.json, else the dataset record."""
+def _class_names(run: RunRecord, dataset: Any, predictions: StoredPredictions) -> tuple[str, ...]:
+    """The class names the run trained with: its model bundle, else the dataset record."""
     try:
-        names = json.loads(RunFiles(run.run_dir).preprocessing.read_text("utf-8"))["class_names"]
-        return tuple(str(name) for name in names)
-    except (OSError, ValueError, KeyError, TypeError):
+        return read_bundle(run.run_dir).class_names
+    except CheckpointError:
         pass
     if dataset is not None and dataset.class_names:
         return tuple(dataset.class_names)
@@ -193,11 +166,11 @@ def _class_names(run: RunRecord, dataset: Any, predictions: Predictions) -> tupl
 
 
 def _reload_dataset(run: RunRecord, recorded: str | None,
-                    predictions: Predictions) -> tuple[Dataset | None, str]:
+                    predictions: StoredPredictions) -> tuple[Dataset | None, str]:
     """The run's dataset as it was at training time, or ``None`` and why not."""
     try:
-        config = RunConfig.from_mapping(thaw(run.config), where=f"run {run.id}")
-        dataset = load_dataset(config.dataset, table_options(config))
+        config = RunConfig.from_stored(thaw(run.config), where=f"run {run.id}")
+        dataset = load_dataset(config.data.dataset, TableOptions.from_config(config.data))
     except ModelDeskError as error:
         return None, f"the dataset cannot be loaded ({error}); images and texts are not shown"
     except OSError as error:

@@ -1,42 +1,55 @@
-"""The run catalog: a local SQLite file of datasets, runs, metrics and artifacts.
+"""The run catalog: a local SQLite file of datasets, runs, studies, metrics and artifacts.
 
-``Catalog(path)`` is the one entry point; it hands out frozen records. No Qt, no torch here.
+``Catalog(path)`` is the one entry point; it hands out frozen records. ``RunQuery`` says which
+runs ``list_runs``/``count_runs`` select. ``Catalog(path, read_only=True)`` inspects a file
+without changing it. Run statuses are :mod:`app.core.statuses`' (re-exported here for older
+callers). No Qt, no torch here.
 """
 
 from app.core.catalog._export import CSV_COLUMNS, export_runs_csv
 from app.core.catalog._location import ENV_VAR, default_catalog_path, resolve_catalog_path
 from app.core.catalog._records import (
-    RUN_STATUSES,
-    TERMINAL_STATUSES,
     ArtifactRecord,
     Comparison,
     DatasetRecord,
     History,
+    Lineage,
     MetricPoint,
     MetricRow,
     RunDetail,
     RunRecord,
+    StudyRecord,
     TrashReport,
     parse_timestamp,
     thaw,
 )
+from app.core.catalog._run_query import RunQuery
 from app.core.catalog._schema import latest_version
 from app.core.catalog._store import Catalog
+from app.core.catalog._studies import STUDY_DIRECTIONS, STUDY_KINDS, STUDY_STATUSES
+from app.core.statuses import RESUMABLE_STATUSES, RUN_STATUSES, TERMINAL_STATUSES
 
 __all__ = [
     "CSV_COLUMNS",
     "ENV_VAR",
+    "RESUMABLE_STATUSES",
     "RUN_STATUSES",
+    "STUDY_DIRECTIONS",
+    "STUDY_KINDS",
+    "STUDY_STATUSES",
     "TERMINAL_STATUSES",
     "ArtifactRecord",
     "Catalog",
     "Comparison",
     "DatasetRecord",
     "History",
+    "Lineage",
     "MetricPoint",
     "MetricRow",
     "RunDetail",
+    "RunQuery",
     "RunRecord",
+    "StudyRecord",
     "TrashReport",
     "default_catalog_path",
     "export_runs_csv",

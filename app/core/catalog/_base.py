@@ -13,36 +13,57 @@ from sqlite_utils import Database
 
 from app.core.catalog import _queries, _schema
 from app.core.catalog._connection import ensure_wal, open_anchor, transaction
+from app.core.catalog._identity import check_identity
 from app.core.catalog._records import DatasetRecord, RunRecord, dataset_from_row, to_json
+from app.core.catalog._snapshot import read_only_source, remove_copy
 from app.core.errors import CatalogError
 
 
 class CatalogBase:
-    """Opens (creating and migrating) the file; knows where runs live; opens transactions."""
+    """Opens (creating and migrating) the file; knows where runs live; opens transactions.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    With ``read_only=True`` nothing is created, switched, migrated or written: operations read
+    through ``mode=ro`` connections, and an older schema is read from a migrated private copy
+    (see :mod:`._snapshot`), which ``close()`` or garbage collection deletes.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self._path = Path(path).expanduser().absolute()
+        self._read_only = bool(read_only)
+        self._copy: Path | None = None
         if self._path.is_dir():
             raise CatalogError(f"{self._path} is a folder; the catalog must be a file")
+        if self._read_only:
+            self._copy = read_only_source(self._path)
+            copies = [self._copy] if self._copy is not None else []
+            self._release = weakref.finalize(self, _remove_copies, copies)
+            return
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CatalogError(
                 f"cannot create the folder for the catalog {self._path}: {exc}"
             ) from exc
+        check_identity(self._path)  # before ensure_wal: a file not ours stays byte-for-byte
         ensure_wal(self._path)
         with self._write() as db:
             _schema.migrate(db, self._path)
         anchor = open_anchor(self._path)
-        self._close_anchor = weakref.finalize(self, anchor.close)
+        self._release = weakref.finalize(self, anchor.close)
+
+    @classmethod
+    def open_read_only(cls, path: str | os.PathLike[str]) -> Self:
+        """``cls(path, read_only=True)``: for inspecting or importing someone else's catalog."""
+        return cls(path, read_only=True)
 
     def close(self) -> None:
         """Let go of the file's idle anchor connection (operations still work afterwards).
 
         Optional: garbage collection does the same. Closing the last connection merges the
-        write-ahead log back into the catalog file.
+        write-ahead log back into the catalog file. A read-only catalog that reads a migrated
+        copy deletes the copy, and its operations raise :class:`CatalogError` afterwards.
         """
-        self._close_anchor()
+        self._release()
 
     def __enter__(self) -> Self:
         return self
@@ -51,11 +72,16 @@ class CatalogBase:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Catalog({str(self._path)!r})"
+        mode = ", read_only=True" if self._read_only else ""
+        return f"Catalog({str(self._path)!r}{mode})"
 
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     @property
     def runs_root(self) -> Path:
@@ -67,9 +93,18 @@ class CatalogBase:
             return _schema.read_version(db)
 
     def _read(self) -> AbstractContextManager[Database]:
-        return transaction(self._path, write=False)
+        if self._copy is None:
+            return transaction(self._path, write=False, read_only=self._read_only)
+        if not self._release.alive:
+            raise CatalogError(f"the read-only catalog {self._path} was closed; open it again")
+        return transaction(self._copy, write=False, read_only=True, shown_as=self._path)
 
     def _write(self) -> AbstractContextManager[Database]:
+        if self._read_only:
+            raise CatalogError(
+                f"the catalog {self._path} was opened read-only; open it without "
+                "read_only to change it"
+            )
         return transaction(self._path, write=True)
 
     def _no_run(self, run_id: int) -> CatalogError:
@@ -84,6 +119,10 @@ class CatalogBase:
     def _require_run(self, db: Database, run_id: int) -> None:
         if db.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is None:
             raise self._no_run(run_id)
+
+    def _require_study(self, db: Database, study_id: int) -> None:
+        if db.execute("SELECT 1 FROM studies WHERE id = ?", (int(study_id),)).fetchone() is None:
+            raise CatalogError(f"no study {study_id} in {self._path}")
 
     def _dataset(self, db: Database, dataset_id: int) -> DatasetRecord:
         dataset = self._find_dataset(db, dataset_id)
@@ -113,3 +152,8 @@ class CatalogBase:
             return to_json(value)
         except (TypeError, ValueError) as exc:
             raise CatalogError(f"the {what} cannot be stored: {exc}") from exc
+
+
+def _remove_copies(copies: list[Path]) -> None:
+    for copy in copies:
+        remove_copy(copy)

@@ -9,6 +9,9 @@ timeout instead of failing half-way with ``SQLITE_BUSY`` when a read turns into 
 Inside a transaction use only ``Database.execute`` and ``Database.query``: sqlite-utils 3's
 table helpers (``insert``, ``update``, …) wrap themselves in ``with conn:``, which would commit
 our transaction half-way.
+
+Read-only connections (``read_only=True``) go through an SQLite URI with ``mode=ro``; see
+:func:`read_only_uri` for why a WAL file without its ``-wal`` is opened ``immutable``.
 """
 
 from __future__ import annotations
@@ -27,17 +30,62 @@ BUSY_TIMEOUT_S = 10.0
 """How long an operation waits for another writer before giving up."""
 
 
-def connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite 3 database file."""
+
+HEADER_SIZE = 100
+
+
+def read_header(path: Path) -> bytes:
+    """The file's first 100 bytes (fewer for a short file, ``b""`` for a missing one).
+
+    Plain file I/O, so looking never changes the file the way an SQLite connection may.
+    """
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(HEADER_SIZE)
+    except FileNotFoundError:
+        return b""
+    except OSError as exc:
+        raise CatalogError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def read_only_uri(path: Path) -> str:
+    """The SQLite URI that reads ``path`` without writing, creating or locking-out anything.
+
+    ``mode=ro`` alone is not enough for a WAL file whose ``-wal`` is absent (every writer has
+    closed it): SQLite then creates empty ``-wal`` and ``-shm`` files beside it and leaves them
+    there. With no ``-wal`` there is no unmerged log to read, so ``immutable=1`` reads the file
+    as it is and creates nothing. The cost: such a connection takes no locks, so a writer that
+    opens the file meanwhile and merges its log could be read half-way; each operation opens a
+    new connection, and once a writer has the file its ``-wal`` exists and ``mode=ro`` (with
+    proper locking) is used again. Files in rollback-journal mode never need ``immutable``.
+    """
+    header = read_header(path)
+    in_wal_mode = len(header) == HEADER_SIZE and header[18] == 2
+    immutable = in_wal_mode and not Path(f"{path}-wal").exists()
+    return f"{path.as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def connect(
+    path: Path, *, check_same_thread: bool = True, read_only: bool = False
+) -> sqlite3.Connection:
     """Open ``path`` with our pragmas; the driver's own transaction handling is switched off."""
+    target = read_only_uri(path) if read_only else path
     conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=check_same_thread
+        target,
+        timeout=BUSY_TIMEOUT_S,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+        uri=read_only,
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
-        # NORMAL is crash-safe in WAL mode: a killed process never corrupts the file or loses
-        # a committed transaction; only a power cut may drop the last few commits.
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:
+            # NORMAL is crash-safe in WAL mode: a killed process never corrupts the file or
+            # loses a committed transaction; only a power cut may drop the last few commits.
+            conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
         conn.close()
         raise
@@ -45,15 +93,20 @@ def connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection
 
 
 @contextmanager
-def transaction(path: Path, *, write: bool) -> Iterator[Database]:
+def transaction(
+    path: Path, *, write: bool, read_only: bool = False, shown_as: Path | None = None
+) -> Iterator[Database]:
     """Yield a :class:`Database` inside one transaction; commit on success, else roll back.
 
     Reads use a deferred ``BEGIN`` so several SELECTs see one consistent snapshot.
+    ``read_only`` opens a connection that cannot write; ``shown_as`` is the path error messages
+    name (the user's catalog when ``path`` is a private copy of it).
     """
+    shown = shown_as or path
     try:
-        conn = connect(path)
+        conn = connect(path, read_only=read_only)
     except sqlite3.Error as exc:
-        raise translate(exc, path) from exc
+        raise translate(exc, shown) from exc
     try:
         db = Database(conn, recursive_triggers=False, execute_plugins=False)
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -64,7 +117,7 @@ def transaction(path: Path, *, write: bool) -> Iterator[Database]:
             _rollback_quietly(conn)
             raise
     except sqlite3.Error as exc:
-        raise translate(exc, path) from exc
+        raise translate(exc, shown) from exc
     finally:
         conn.close()
 

@@ -7,8 +7,7 @@ SQL that takes user input (sort column, search text) is built in one reviewed pl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -17,17 +16,17 @@ from sqlite_utils import Database
 
 from app.core.catalog._records import (
     RUN_COLUMNS,
-    RUN_STATUSES,
     History,
     MetricPoint,
     RunRecord,
     metric_from_row,
     run_from_row,
 )
+from app.core.catalog._run_query import RunQuery
 from app.core.errors import CatalogError
 
 SORTABLE_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) - {
-    "config", "environment", "test_metrics", "notes", "run_dir", "message",
+    "config", "environment", "test_metrics", "notes", "run_dir", "message", "uid",
 }  # fmt: skip
 """Columns ``list_runs(sort=...)`` accepts; a whitelist, because the name goes into SQL."""
 
@@ -41,50 +40,6 @@ RUN_SELECT = (
 )
 
 
-@dataclass(frozen=True)
-class RunFilter:
-    """The filters ``list_runs`` and ``count_runs`` share; ``None`` means "any".
-
-    ``trashed`` is never "any": ``False`` selects live runs only, ``True`` trashed runs only.
-    """
-
-    status: str | Sequence[str] | None = None
-    model: str | None = None
-    dataset_id: int | None = None
-    tag: str | None = None
-    text: str | None = None
-    trashed: bool = False
-
-    def where(self) -> tuple[str, dict[str, Any]]:
-        """Return a ``WHERE`` clause and its named parameters."""
-        clauses = ["r.trashed_at IS NOT NULL" if self.trashed else "r.trashed_at IS NULL"]
-        params: dict[str, Any] = {}
-        if self.status is not None:
-            statuses = [self.status] if isinstance(self.status, str) else list(self.status)
-            for status in statuses:
-                check_status(status)
-            clauses.append("r.status IN (SELECT value FROM json_each(:statuses))")
-            params["statuses"] = json.dumps(statuses)
-        if self.model is not None:
-            clauses.append("r.model = :model")
-            params["model"] = self.model
-        if self.dataset_id is not None:
-            clauses.append("r.dataset_id = :dataset_id")
-            params["dataset_id"] = int(self.dataset_id)
-        if self.tag is not None:
-            clauses.append("EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.tag = :tag)")
-            params["tag"] = self.tag
-        if self.text is not None and self.text.strip():
-            clauses.append(
-                "(md_contains(r.name, :text) OR md_contains(r.model, :text)"
-                " OR md_contains(r.notes, :text) OR md_contains(d.path, :text)"
-                " OR EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id"
-                " AND md_contains(t.tag, :text)))"
-            )
-            params["text"] = self.text.strip().casefold()
-        return " WHERE " + " AND ".join(clauses), params
-
-
 def register_functions(db: Database) -> None:
     """SQL helpers the queries use; SQLite's own ``LIKE``/``lower`` fold ASCII only."""
 
@@ -92,12 +47,6 @@ def register_functions(db: Database) -> None:
         return haystack is not None and needle in haystack.casefold()
 
     db.register_function(md_contains, deterministic=True)
-
-
-def check_status(status: str) -> str:
-    if status not in RUN_STATUSES:
-        raise CatalogError(f"unknown run status {status!r}; use one of {', '.join(RUN_STATUSES)}")
-    return status
 
 
 def order_by(sort: str) -> str:
@@ -113,30 +62,49 @@ def order_by(sort: str) -> str:
     return f" ORDER BY r.{column}{collate} {direction} NULLS LAST{tie}"
 
 
+def list_sql(
+    query: RunQuery, *, sort: str = "-created_at", limit: int | None = 100, offset: int = 0
+) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of one page of the run table."""
+    where, params = query.where()
+    sql = RUN_SELECT + where + order_by(sort) + " LIMIT :limit OFFSET :offset"
+    params["limit"] = -1 if limit is None else max(0, int(limit))
+    params["offset"] = max(0, int(offset))
+    return sql, params
+
+
+def count_sql(query: RunQuery) -> tuple[str, dict[str, Any]]:
+    """The SQL counting the runs ``query`` selects; ``datasets`` is joined only for ``text``."""
+    where, params = query.where()
+    joined = " LEFT JOIN datasets AS d ON d.id = r.dataset_id" if query.searches_text else ""
+    return "SELECT count(*) FROM runs AS r" + joined + where, params
+
+
 def select_runs(
     db: Database,
     root: Path,
-    run_filter: RunFilter,
+    query: RunQuery,
     *,
     sort: str = "-created_at",
     limit: int | None = 100,
     offset: int = 0,
 ) -> list[RunRecord]:
-    where, params = run_filter.where()
-    sql = RUN_SELECT + where + order_by(sort) + " LIMIT :limit OFFSET :offset"
-    params["limit"] = -1 if limit is None else max(0, int(limit))
-    params["offset"] = max(0, int(offset))
+    sql, params = list_sql(query, sort=sort, limit=limit, offset=offset)
     return [run_from_row(row, root) for row in db.query(sql, params)]
 
 
-def count_runs(db: Database, run_filter: RunFilter) -> int:
-    where, params = run_filter.where()
-    sql = "SELECT count(*) FROM runs AS r LEFT JOIN datasets AS d ON d.id = r.dataset_id" + where
+def count_runs(db: Database, query: RunQuery) -> int:
+    sql, params = count_sql(query)
     return int(db.execute(sql, params).fetchone()[0])
 
 
 def select_run(db: Database, root: Path, run_id: int) -> RunRecord | None:
     rows = list(db.query(RUN_SELECT + " WHERE r.id = :id", {"id": int(run_id)}))
+    return run_from_row(rows[0], root) if rows else None
+
+
+def select_run_by_uid(db: Database, root: Path, uid: str) -> RunRecord | None:
+    rows = list(db.query(RUN_SELECT + " WHERE r.uid = :uid", {"uid": str(uid)}))
     return run_from_row(rows[0], root) if rows else None
 
 

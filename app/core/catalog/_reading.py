@@ -1,27 +1,29 @@
-"""The read half of the catalog: run table pages, run details, histories, comparisons."""
+"""The read half of the catalog: run table pages, run details, lineage, histories, comparisons."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from app.core.catalog import _queries
+from app.core.catalog import _lineage, _queries
 from app.core.catalog._base import CatalogBase
 from app.core.catalog._compare import build_comparison
 from app.core.catalog._files import pid_alive
-from app.core.catalog._queries import RunFilter
 from app.core.catalog._records import (
-    RESUMABLE_STATUSES,
     Comparison,
     DatasetRecord,
     History,
+    Lineage,
     RunDetail,
     RunRecord,
     artifact_from_row,
     dataset_from_row,
 )
+from app.core.catalog._run_query import RunQuery
 from app.core.errors import CatalogError
+from app.core.statuses import RESUMABLE_STATUSES, RUNNING
 
 
 class CatalogReader(CatalogBase):
@@ -49,51 +51,74 @@ class CatalogReader(CatalogBase):
 
     def list_runs(
         self,
+        query: RunQuery | None = None,
+        /,
         *,
-        status: str | Sequence[str] | None = None,
-        model: str | None = None,
-        dataset_id: int | None = None,
-        tag: str | None = None,
-        text: str | None = None,
         sort: str = "-created_at",
         limit: int | None = 100,
         offset: int = 0,
-        trashed: bool = False,
+        **filters: Any,
     ) -> list[RunRecord]:
-        """Filtered, sorted page of runs; ``sort`` is a column, ``-`` first for descending.
+        """A filtered, sorted page of runs; ``sort`` is a column, ``-`` first for descending.
 
-        NULLs sort last in both directions; ties go newest run first. ``text`` matches name,
-        model, notes, tags and dataset path, ignoring case. ``trashed=False`` lists live runs
-        only, ``True`` only the runs in the trash.
+        Filter with a :class:`RunQuery` or with its fields as keywords
+        (``list_runs(status="completed", tag="paper")``), not both. NULLs sort last in both
+        directions; ties go newest run first. Without ``trashed=True`` only live runs are
+        listed.
+
+        Raises:
+            TypeError: both a query and keywords, or an unknown keyword.
+            CatalogError: an unknown status or sort column.
         """
-        run_filter = RunFilter(status, model, dataset_id, tag, text, bool(trashed))
+        run_query = RunQuery.from_arguments(query, filters)
         _queries.order_by(sort)  # reject a bad column before touching the file
         with self._read() as db:
             _queries.register_functions(db)
             return _queries.select_runs(
-                db, self.runs_root, run_filter, sort=sort, limit=limit, offset=offset
+                db, self.runs_root, run_query, sort=sort, limit=limit, offset=offset
             )
 
-    def count_runs(
-        self,
-        *,
-        status: str | Sequence[str] | None = None,
-        model: str | None = None,
-        dataset_id: int | None = None,
-        tag: str | None = None,
-        text: str | None = None,
-        trashed: bool = False,
-    ) -> int:
+    def count_runs(self, query: RunQuery | None = None, /, **filters: Any) -> int:
         """How many runs ``list_runs`` would list with the same filters and no limit."""
-        run_filter = RunFilter(status, model, dataset_id, tag, text, bool(trashed))
+        run_query = RunQuery.from_arguments(query, filters)
         with self._read() as db:
             _queries.register_functions(db)
-            return _queries.count_runs(db, run_filter)
+            return _queries.count_runs(db, run_query)
 
     def get_run_record(self, run_id: int) -> RunRecord:
         """Just the run row (no history): cheap, for status checks. Trashed runs too."""
         with self._read() as db:
             return self._run(db, run_id)
+
+    def get_run_by_uid(self, uid: str) -> RunRecord:
+        """The run with this global id (trashed or not).
+
+        Raises:
+            CatalogError: no run has it.
+        """
+        with self._read() as db:
+            run = _queries.select_run_by_uid(db, self.runs_root, uid)
+        if run is None:
+            raise CatalogError(f"no run with uid {uid} in {self._path}")
+        return run
+
+    def find_run_id(self, uid: str) -> int | None:
+        """The id of the run with this global id in this catalog, or ``None``."""
+        with self._read() as db:
+            row = db.execute("SELECT id FROM runs WHERE uid = ?", [str(uid)]).fetchone()
+        return None if row is None else int(row[0])
+
+    def lineage(self, run_id: int) -> Lineage:
+        """The run's ancestors (nearest first) and descendants (by depth, then id).
+
+        One consistent snapshot; trashed relatives are included with ``trashed_at`` set.
+        """
+        with self._read() as db:
+            return Lineage(
+                run=self._run(db, run_id),
+                ancestors=_lineage.select_ancestors(db, self.runs_root, run_id),
+                descendants=_lineage.select_descendants(db, self.runs_root, run_id),
+            )
 
     def get_run(self, run_id: int) -> RunDetail:
         with self._read() as db:
@@ -126,16 +151,24 @@ class CatalogReader(CatalogBase):
         return build_comparison(runs, datasets, histories)
 
     def resumable(self, run_id: int) -> bool:
-        """Stopped or failed, or "running" on this host under a process that no longer exists."""
+        """Whether ``--resume`` may continue the run from its last checkpoint.
+
+        Yes for :data:`~app.core.statuses.RESUMABLE_STATUSES` (stopped, failed, interrupted),
+        and for "running" on this host under a process that no longer exists.
+        """
         run = self.get_run_record(run_id)
         if run.status in RESUMABLE_STATUSES:
             return True
-        if run.status != "running" or run.pid is None:
+        if run.status != RUNNING or run.pid is None:
             return False
         return run.hostname == socket.gethostname() and not pid_alive(run.pid)
 
     def run_dir(self, run_id: int) -> Path:
-        """The run's folder (created on demand) for checkpoints, weights and predictions."""
+        """The run's folder for checkpoints, weights and predictions.
+
+        Created on demand, except in a read-only catalog, which never creates anything.
+        """
         folder = self.get_run_record(run_id).run_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        if not self.read_only:
+            folder.mkdir(parents=True, exist_ok=True)
         return folder

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,14 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.core.catalog._files import from_stored
-
-RUN_STATUSES: tuple[str, ...] = ("queued", "running", "completed", "stopped", "failed", "diverged")
-"""Every status a run can have, in lifecycle order."""
-
-TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "stopped", "failed", "diverged"})
-"""Statuses that end a run; ``finish_run`` accepts only these."""
-
-RESUMABLE_STATUSES: frozenset[str] = frozenset({"stopped", "failed"})
+from app.core.errors import CatalogError
 
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -32,6 +27,21 @@ _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 def utc_now() -> str:
     """Current time as a fixed-width UTC ISO-8601 string, so text order is time order."""
     return datetime.now(UTC).strftime(_TIMESTAMP_FORMAT)
+
+
+_UID = re.compile(r"[0-9a-f]{32}")
+
+
+def new_uid() -> str:
+    """A fresh global id: a random UUID as 32 lowercase hex digits."""
+    return uuid.uuid4().hex
+
+
+def check_uid(uid: str) -> str:
+    """Return ``uid`` if it has the form of a global id; it names a folder, so nothing else."""
+    if not isinstance(uid, str) or _UID.fullmatch(uid) is None:
+        raise CatalogError(f"{uid!r} is not a catalog uid (32 lowercase hex digits)")
+    return uid
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -97,6 +107,8 @@ class DatasetRecord:
     class_counts: Mapping[str, int]
     num_samples: int
     created_at: str
+    uid: str = ""
+    """Globally unique id (32 hex digits), the same in every catalog the dataset is copied to."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +178,13 @@ class RunRecord:
     dataset_path: str | None
     trashed_at: str | None = None
     """When the run was moved to the trash (UTC timestamp), or ``None`` for a live run."""
+    uid: str = ""
+    """Globally unique id (32 hex digits): names new run folders and survives copying the run
+    to another catalog, where the integer ``id`` would clash. Every catalog row has one."""
+    study_id: int | None = None
+    """The study (grid or search) this run is a trial of, or ``None``."""
+    trial_number: int | None = None
+    """The trial's number within its study, as the study's sampler numbered it."""
 
 
 @dataclass(frozen=True)
@@ -217,12 +236,53 @@ class Comparison:
     curves: Mapping[int, History]
 
 
+@dataclass(frozen=True)
+class Lineage:
+    """A run's place in its fine-tuning family tree (``parent_run_id`` links), both ways.
+
+    ``ancestors`` runs from the parent up to the root, nearest first; ``descendants`` holds
+    every run below, ordered by depth, then id. Trashed runs are included; their
+    ``trashed_at`` is set, so a view can grey them out instead of showing a broken chain.
+    """
+
+    run: RunRecord
+    ancestors: tuple[RunRecord, ...]
+    descendants: tuple[RunRecord, ...]
+
+
+@dataclass(frozen=True)
+class StudyRecord:
+    """A grid or a search: one study, many trials (runs with ``study_id`` set).
+
+    ``trial_counts`` maps each status its trials have to how many have it, and ``trials`` is
+    their total; both count live trials only (trashed runs left the study's table).
+    """
+
+    id: int
+    uid: str
+    name: str
+    kind: str
+    space: Any
+    sampler: str
+    metric: str | None
+    direction: str | None
+    status: str
+    best_run_id: int | None
+    planned_trials: int | None
+    settings: Mapping[str, Any]
+    created_at: str
+    finished_at: str | None
+    trial_counts: Mapping[str, int]
+    trials: int
+
+
 RUN_COLUMNS: tuple[str, ...] = (
     "id", "name", "status", "model", "dataset_id", "parent_run_id", "config", "seed", "device",
     "created_at", "started_at", "finished_at", "wall_seconds", "epochs_done", "total_epochs",
     "message", "environment", "pid", "hostname", "best_val_metric_name", "best_val_metric",
     "best_epoch", "final_train_loss", "final_val_loss", "final_val_accuracy", "test_accuracy",
-    "test_macro_f1", "test_metrics", "notes", "run_dir", "trashed_at",
+    "test_macro_f1", "test_metrics", "notes", "run_dir", "trashed_at", "uid", "study_id",
+    "trial_number",
 )  # fmt: skip
 
 
@@ -248,6 +308,7 @@ def dataset_from_row(row: Mapping[str, Any]) -> DatasetRecord:
         class_counts=freeze(json.loads(row["class_counts"])),
         num_samples=row["num_samples"],
         created_at=row["created_at"],
+        uid=row["uid"],
     )
 
 
@@ -271,4 +332,25 @@ def metric_from_row(row: Mapping[str, Any]) -> MetricPoint:
         epoch=row["epoch"],
         value=none_to_nan(row["value"]),
         timestamp=row["timestamp"],
+    )
+
+
+def study_from_row(row: Mapping[str, Any], trial_counts: Mapping[str, int]) -> StudyRecord:
+    return StudyRecord(
+        id=row["id"],
+        uid=row["uid"],
+        name=row["name"],
+        kind=row["kind"],
+        space=from_json(row["space"]),
+        sampler=row["sampler"],
+        metric=row["metric"],
+        direction=row["direction"],
+        status=row["status"],
+        best_run_id=row["best_run_id"],
+        planned_trials=row["planned_trials"],
+        settings=from_json(row["settings"]) or MappingProxyType({}),
+        created_at=row["created_at"],
+        finished_at=row["finished_at"],
+        trial_counts=MappingProxyType(dict(trial_counts)),
+        trials=sum(trial_counts.values()),
     )

@@ -6,6 +6,10 @@ everything. To change the schema, append a function; never edit a released one. 
 migrations run inside the caller's single ``BEGIN IMMEDIATE`` transaction together with the
 ``user_version`` bumps, so a process killed mid-upgrade leaves the old version intact and two
 processes opening one old file upgrade it exactly once.
+
+Version 1 created the tables, 2 added the trash, 3 (``_schema_v3``) added uids and studies
+and dropped the CHECK on ``runs.status``. The v1 statements below still carry that CHECK:
+they are what version-1 files contain, and a fresh file runs every migration in turn.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from app.core.catalog._identity import APPLICATION_ID, identity_problem
+from app.core.catalog._schema_v3 import v3_uids_studies_open_statuses
 from app.core.errors import CatalogError
-
-APPLICATION_ID = 0x4D444B43  # "MDKC": marks an SQLite file as a ModelDesk catalog
 
 Migration = Callable[[Database], None]
 
@@ -125,7 +129,7 @@ def _v2_add_trash(db: Database) -> None:
     db.execute("CREATE INDEX runs_by_trashed ON runs (trashed_at)")
 
 
-MIGRATIONS: list[Migration] = [_v1_create_everything, _v2_add_trash]
+MIGRATIONS: list[Migration] = [_v1_create_everything, _v2_add_trash, v3_uids_studies_open_statuses]
 """Ordered migrations; ``len(MIGRATIONS)`` is the version this code writes."""
 
 
@@ -138,26 +142,30 @@ def read_version(db: Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
+def too_new(path: Path, found: int) -> CatalogError:
+    latest = latest_version()
+    return CatalogError(
+        f"the catalog {path} was written by a newer ModelDesk (schema version {found}; "
+        f"this version understands up to {latest}). Upgrade ModelDesk to open it."
+    )
+
+
 def migrate(db: Database, path: Path) -> int:
     """Bring the file up to :func:`latest_version`; return the version found.
 
     Must run inside a write transaction the caller opened (and commits or rolls back).
+    The caller has checked the file's identity before switching it to WAL
+    (:func:`~app.core.catalog._identity.check_identity`); it is checked again here, inside the
+    transaction, in case the file changed in between.
     """
     found = read_version(db)
     latest = latest_version()
     if found > latest:
-        raise CatalogError(
-            f"the catalog {path} was written by a newer ModelDesk (schema version {found}; "
-            f"this version understands up to {latest}). Upgrade ModelDesk to open it."
-        )
+        raise too_new(path, found)
     application_id = int(db.execute("PRAGMA application_id").fetchone()[0])
-    if found == 0 and db.table_names():
-        raise CatalogError(
-            f"{path} is an SQLite database but not a ModelDesk catalog; "
-            "choose a new file name for the catalog"
-        )
-    if found > 0 and application_id != APPLICATION_ID:
-        raise CatalogError(f"{path} is an SQLite database but not a ModelDesk catalog")
+    problem = identity_problem(path, application_id, found, db.table_names())
+    if problem is not None:
+        raise problem
     for version in range(found, latest):
         MIGRATIONS[version](db)
         db.execute(f"PRAGMA user_version = {version + 1}")

@@ -9,20 +9,23 @@ from pathlib import Path
 from typing import Any
 
 from app.core.catalog._files import file_digest, remove_run_folder, to_stored
-from app.core.catalog._queries import check_status
 from app.core.catalog._reading import CatalogReader
 from app.core.catalog._records import (
-    TERMINAL_STATUSES,
     ArtifactRecord,
     artifact_from_row,
+    check_uid,
     nan_to_none,
+    new_uid,
     utc_now,
 )
+from app.core.catalog._run_query import check_status
+from app.core.catalog._studies import CatalogStudies
 from app.core.catalog._trash import CatalogTrash
 from app.core.errors import CatalogError
+from app.core.statuses import QUEUED, RUNNING, TERMINAL_STATUSES
 
 
-class Catalog(CatalogTrash, CatalogReader):
+class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
     Thread and process safety: no connection is shared. Each method opens its own connection,
@@ -40,6 +43,15 @@ class Catalog(CatalogTrash, CatalogReader):
     ``trashed=True`` to list the trash) but keeps everything; ``restore_runs`` undoes it and
     ``empty_trash`` deletes rows and folders. ``get_run``, ``compare_runs`` and every other
     by-id operation still work on trashed runs. ``delete_run`` deletes one run at once.
+
+    Every run and dataset has an integer ``id``, local to this file, and a ``uid`` (32 hex
+    digits) that is unique everywhere, so runs copied between catalogs keep their identity; a
+    run's folder is ``<runs folder>/<uid>`` (``<id>`` for runs made before schema version 3).
+    Runs form lineages through ``parent_run_id`` (``lineage``) and studies through
+    ``study_id`` (``create_study``, ``get_study``, ``update_study_best``).
+
+    ``Catalog(path, read_only=True)`` (or ``Catalog.open_read_only(path)``) never creates,
+    migrates or writes the file; every write method raises :class:`CatalogError`.
 
     Timestamps are UTC ISO-8601 strings (``2026-05-09T07:35:25.123456Z``), fixed width so that
     text order is time order. Paths under the runs folder (``<stem>_runs`` next to the file) are
@@ -63,6 +75,7 @@ class Catalog(CatalogTrash, CatalogReader):
     ) -> int:
         """Record a dataset (path made absolute); return the existing id for a known pair."""
         row = {
+            "uid": new_uid(),
             "path": str(Path(path).expanduser().absolute()),
             "kind": kind,
             "fingerprint": fingerprint,
@@ -73,9 +86,9 @@ class Catalog(CatalogTrash, CatalogReader):
         }
         with self._write() as db:
             db.execute(
-                "INSERT INTO datasets (path, kind, fingerprint, class_names, class_counts,"
-                " num_samples, created_at) VALUES (:path, :kind, :fingerprint, :class_names,"
-                " :class_counts, :num_samples, :created_at)"
+                "INSERT INTO datasets (uid, path, kind, fingerprint, class_names, class_counts,"
+                " num_samples, created_at) VALUES (:uid, :path, :kind, :fingerprint,"
+                " :class_names, :class_counts, :num_samples, :created_at)"
                 " ON CONFLICT (fingerprint, path) DO NOTHING",
                 row,
             )
@@ -96,38 +109,59 @@ class Catalog(CatalogTrash, CatalogReader):
         seed: int | None,
         total_epochs: int | None,
         environment: Mapping[str, Any],
-        status: str = "queued",
+        status: str = QUEUED,
         parent_run_id: int | None = None,
+        uid: str | None = None,
+        study_id: int | None = None,
+        trial_number: int | None = None,
     ) -> int:
-        """Add a run and return its id (ids are never reused, even after deletes)."""
+        """Add a run and return its id (ids are never reused, even after deletes).
+
+        ``uid`` is generated unless given (a run copied from another catalog keeps its own);
+        the run's folder is named by it. ``study_id``/``trial_number`` make the run a trial.
+
+        Raises:
+            CatalogError: the dataset, parent run or study does not exist, the uid is
+                malformed or taken, or a trial number comes without a study.
+        """
+        run_uid = new_uid() if uid is None else check_uid(uid)
+        if trial_number is not None and study_id is None:
+            raise CatalogError("a trial number needs the study the trial belongs to")
         row = {
+            "uid": run_uid,
             "name": name,
             "status": check_status(status),
             "model": model,
             "dataset_id": int(dataset_id),
             "parent_run_id": parent_run_id,
+            "study_id": None if study_id is None else int(study_id),
+            "trial_number": None if trial_number is None else int(trial_number),
             "config": self._json(config, "run config"),
             "seed": seed,
             "total_epochs": total_epochs,
             "environment": self._json(environment, "environment"),
             "created_at": utc_now(),
+            "run_dir": run_uid,
         }
         with self._write() as db:
             self._dataset(db, dataset_id)
             if parent_run_id is not None:
                 self._require_run(db, parent_run_id)
+            if study_id is not None:
+                self._require_study(db, study_id)
+            taken = db.execute("SELECT id FROM runs WHERE uid = ?", [run_uid]).fetchone()
+            if taken is not None:
+                raise CatalogError(f"run {taken[0]} in {self._path} already has the uid {run_uid}")
             columns = ", ".join(row)
             values = ", ".join(f":{column}" for column in row)
             cursor = db.execute(f"INSERT INTO runs ({columns}) VALUES ({values})", row)
-            run_id = int(cursor.lastrowid or 0)
-            db.execute("UPDATE runs SET run_dir = ? WHERE id = ?", (str(run_id), run_id))
-            return run_id
+            return int(cursor.lastrowid or 0)
 
     def mark_running(self, run_id: int, *, device: str, pid: int, hostname: str) -> None:
         """Status → running; ``started_at`` keeps the first start across resumes."""
         self._update(
             run_id,
-            {"status": "running", "device": device, "pid": int(pid), "hostname": hostname,
+            {"status": RUNNING, "device": device, "pid": int(pid), "hostname": hostname,
              "finished_at": None, "message": ""},
             started_at=utc_now(),
         )  # fmt: skip
@@ -186,7 +220,10 @@ class Catalog(CatalogTrash, CatalogReader):
         wall_seconds: float | None = None,
         test_metrics: Mapping[str, Any] | None = None,
     ) -> None:
-        """End a run; ``test_metrics['accuracy']``/``['macro_f1']`` also fill sortable columns."""
+        """End a run with a terminal status (:data:`~app.core.statuses.TERMINAL_STATUSES`).
+
+        ``test_metrics['accuracy']``/``['macro_f1']`` also fill sortable columns.
+        """
         if check_status(status) not in TERMINAL_STATUSES:
             allowed = ", ".join(sorted(TERMINAL_STATUSES))
             raise CatalogError(f"a run cannot finish as {status!r}; use one of {allowed}")

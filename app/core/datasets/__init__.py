@@ -8,6 +8,12 @@ from app.core.datasets._image_cache import clear_image_cache, decode_count, defa
 from app.core.datasets._inference import encode_for_inference
 from app.core.datasets._load import clear_dataset_cache, load_dataset
 from app.core.datasets._prepare import PreparedData, TensorSplit, prepare_data
+from app.core.datasets._preprocessing import (
+    ImagePreprocessing,
+    Preprocessing,
+    TextPreprocessing,
+    preprocessing_from_json,
+)
 from app.core.datasets._records import Dataset, DuplicateGroup, SkippedSample, TableOptions
 from app.core.datasets._report import ValidationReport
 from app.core.datasets._split import Split, split_dataset
@@ -18,11 +24,14 @@ __all__ = [
     "UNK_ID",
     "Dataset",
     "DuplicateGroup",
+    "ImagePreprocessing",
     "PreparedData",
+    "Preprocessing",
     "SkippedSample",
     "Split",
     "TableOptions",
     "TensorSplit",
+    "TextPreprocessing",
     "ValidationReport",
     "Vocabulary",
     "clear_dataset_cache",
@@ -32,6 +41,7 @@ __all__ = [
     "encode_for_inference",
     "load_dataset",
     "prepare_data",
+    "preprocessing_from_json",
     "split_dataset",
     "tokenize",
 ]

@@ -1,22 +1,22 @@
 """Raw texts or image files → a model-ready batch, using only a run's saved preprocessing.
 
 "Try it" and export run long after training, possibly in another process, so they must
-not need the dataset: the ``preprocessing`` dict saved with the run is enough.
+not need the dataset: the preprocessing record saved in the model bundle is enough.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
 from app.core.datasets._encoding import read_utf8
 from app.core.datasets._images import to_array
+from app.core.datasets._preprocessing import ImagePreprocessing, Preprocessing
 from app.core.datasets._tensors import encode_texts, normalize, stats_tensors
-from app.core.datasets._vocab import Vocabulary
 from app.core.errors import ConfigError, DatasetError
 
 if TYPE_CHECKING:
@@ -25,31 +25,27 @@ if TYPE_CHECKING:
 Item = str | Path | Image.Image
 
 
-def encode_for_inference(preprocessing: dict[str, Any], items: Sequence[Item]) -> torch.Tensor:
+def encode_for_inference(preprocessing: Preprocessing, items: Sequence[Item]) -> torch.Tensor:
     """Float ``N×C×H×W`` for images (normalised as in training) or int64 ``N×L`` ids.
 
     For images, strings are file paths; for texts, strings are the texts themselves and
     ``Path`` items are UTF-8 files to read.
     """
-    kind = preprocessing.get("kind")
-    if kind == "image":
+    if isinstance(preprocessing, ImagePreprocessing):
         return _encode_images(preprocessing, items)
-    if kind == "text":
-        vocab = Vocabulary.from_dict(preprocessing["vocab"])
-        texts = [read_utf8(i) if isinstance(i, Path) else i for i in items]
-        if not all(isinstance(t, str) for t in texts):
-            raise ConfigError("text models take strings (or paths of .txt files)")
-        return encode_texts(vocab, texts, int(preprocessing["max_length"]))
-    raise ConfigError(f"unknown preprocessing kind {kind!r}; expected 'image' or 'text'")
+    texts = [read_utf8(i) if isinstance(i, Path) else i for i in items]
+    if not all(isinstance(t, str) for t in texts):
+        raise ConfigError("text models take strings (or paths of .txt files)")
+    return encode_texts(preprocessing.vocabulary, texts, preprocessing.max_length)
 
 
-def _encode_images(preprocessing: dict[str, Any], items: Sequence[Item]) -> torch.Tensor:
+def _encode_images(preprocessing: ImagePreprocessing, items: Sequence[Item]) -> torch.Tensor:
     import torch
 
-    size, channels = int(preprocessing["image_size"]), int(preprocessing["channels"])
+    size, channels = preprocessing.image_size, preprocessing.channels
     arrays = [_image_array(item, size, channels) for item in items]
     stacked = np.stack(arrays) if arrays else np.zeros((0, channels, size, size), np.uint8)
-    mean, std = stats_tensors(preprocessing["mean"], preprocessing["std"])
+    mean, std = stats_tensors(preprocessing.mean, preprocessing.std)
     return normalize(torch.from_numpy(stacked), mean, std)
 
 

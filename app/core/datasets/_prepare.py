@@ -2,15 +2,18 @@
 
 Everything an epoch needs is materialised once (decoded uint8 images or int64 token ids),
 so the training loop only indexes tensors. Statistics and the vocabulary come from the
-training split alone, never from val/test, so evaluation scores are honest.
+training split alone, never from val/test, so evaluation scores are honest; or from the
+preprocessing a caller hands in (a parent run's), so a fine-tuned model sees inputs encoded
+as its parent did.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.core.datasets._image_cache import decoded_images, default_channels
+from app.core.datasets._preprocessing import ImagePreprocessing, Preprocessing, TextPreprocessing
 from app.core.datasets._records import Dataset, Kind
 from app.core.datasets._split import Split
 from app.core.datasets._tensors import channel_stats, encode_texts, normalize, stats_tensors
@@ -35,17 +38,14 @@ class TensorSplit:
 
 @dataclass(frozen=True)
 class PreparedData:
-    """Train/val/test tensors plus what inference needs to reproduce the preprocessing."""
+    """Train/val/test tensors plus the preprocessing that made them."""
 
     kind: Kind
     class_names: tuple[str, ...]
     train: TensorSplit
     val: TensorSplit
     test: TensorSplit
-    preprocessing: dict[str, Any]
-    vocab_size: int | None
-    in_channels: int | None
-    image_size: int | None
+    preprocessing: Preprocessing
     _device_stats: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -55,62 +55,86 @@ class PreparedData:
         """Number of classes the model must output."""
         return len(self.class_names)
 
+    @property
+    def vocab_size(self) -> int | None:
+        pre = self.preprocessing
+        return len(pre.vocabulary) if isinstance(pre, TextPreprocessing) else None
+
+    @property
+    def in_channels(self) -> int | None:
+        pre = self.preprocessing
+        return pre.channels if isinstance(pre, ImagePreprocessing) else None
+
+    @property
+    def image_size(self) -> int | None:
+        pre = self.preprocessing
+        return pre.image_size if isinstance(pre, ImagePreprocessing) else None
+
     def to_model_input(self, batch: torch.Tensor) -> torch.Tensor:
         """Stored inputs → model inputs: normalised float images; token ids unchanged."""
-        if self.kind == "text":
+        pre = self.preprocessing
+        if not isinstance(pre, ImagePreprocessing):
             return batch
         key = str(batch.device)
         stats = self._device_stats.get(key)
         if stats is None:
-            stats = stats_tensors(
-                self.preprocessing["mean"], self.preprocessing["std"], batch.device
-            )
+            stats = stats_tensors(pre.mean, pre.std, batch.device)
             self._device_stats[key] = stats
         return normalize(batch, *stats)
 
 
-def prepare_data(dataset: Dataset, split: Split, *, image_size: int,
+def prepare_data(dataset: Dataset, split: Split, *, image_size: int = 32,
                  channels: int | None = None, max_length: int = 64, min_freq: int = 1,
-                 max_vocab: int = 20000) -> PreparedData:
-    """Build tensors for ``split``; images are decoded once per (content, size, channels)."""
+                 max_vocab: int = 20000,
+                 preprocessing: Preprocessing | None = None) -> PreparedData:
+    """Build tensors for ``split``; images are decoded once per (content, size, channels).
+
+    With ``preprocessing`` the given size, channels and statistics (images) or vocabulary
+    and length (texts) are used as they are and the other arguments are ignored.
+    """
     _check_split(dataset, split)
+    if preprocessing is not None and preprocessing.kind != dataset.kind:
+        raise ConfigError(f"a {preprocessing.kind} preprocessing cannot encode the "
+                          f"{dataset.kind} dataset {dataset.path}")
     if dataset.kind == "image":
-        return _prepare_images(dataset, split, image_size, channels)
-    return _prepare_texts(dataset, split, max_length, min_freq, max_vocab)
+        fitted = preprocessing if isinstance(preprocessing, ImagePreprocessing) else None
+        return _prepare_images(dataset, split, image_size, channels, fitted)
+    fitted_text = preprocessing if isinstance(preprocessing, TextPreprocessing) else None
+    return _prepare_texts(dataset, split, max_length, min_freq, max_vocab, fitted_text)
 
 
-def _prepare_images(dataset: Dataset, split: Split, size: int,
-                    channels: int | None) -> PreparedData:
+def _prepare_images(dataset: Dataset, split: Split, size: int, channels: int | None,
+                    fitted: ImagePreprocessing | None) -> PreparedData:
+    if fitted is not None:
+        size, channels = fitted.image_size, fitted.channels
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ConfigError(f"image_size must be a positive integer; got {size!r}")
+        raise ConfigError(f"image_size must be a positive integer; got {size!r}",
+                          fields=("image_size",))
     if channels not in (None, 1, 3):
         raise ConfigError(f"channels must be 1 or 3; got {channels!r}")
     channels = channels or default_channels(dataset)
     images = decoded_images(dataset, size, channels)
     parts = _parts(dataset, split, images)
-    mean, std = channel_stats(parts[0].inputs)
-    preprocessing = {
-        "kind": "image", "image_size": size, "channels": channels, "mean": mean, "std": std,
-    }
-    return PreparedData("image", dataset.class_names, *parts, preprocessing=preprocessing,
-                        vocab_size=None, in_channels=channels, image_size=size)
+    if fitted is None:
+        mean, std = channel_stats(parts[0].inputs)
+        fitted = ImagePreprocessing(size, channels, tuple(mean), tuple(std))
+    return PreparedData("image", dataset.class_names, *parts, preprocessing=fitted)
 
 
 def _prepare_texts(dataset: Dataset, split: Split, max_length: int, min_freq: int,
-                   max_vocab: int) -> PreparedData:
-    for name, value, least in (("max_length", max_length, 1), ("min_freq", min_freq, 1),
-                               ("max_vocab", max_vocab, 2)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ConfigError(f"{name} must be an integer of at least {least}; got {value!r}")
+                   max_vocab: int, fitted: TextPreprocessing | None) -> PreparedData:
     texts = dataset.texts or ()
-    vocab = Vocabulary.build((tokenize(texts[i]) for i in split.train), min_freq, max_vocab)
-    ids = encode_texts(vocab, texts, max_length)
-    preprocessing = {
-        "kind": "text", "max_length": max_length, "vocab": vocab.to_dict(), "lowercase": True,
-    }
+    if fitted is None:
+        for name, value, least in (("max_length", max_length, 1), ("min_freq", min_freq, 1),
+                                   ("max_vocab", max_vocab, 2)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ConfigError(f"{name} must be an integer of at least {least}; got "
+                                  f"{value!r}", fields=(name,))
+        vocab = Vocabulary.build((tokenize(texts[i]) for i in split.train), min_freq, max_vocab)
+        fitted = TextPreprocessing(vocab, max_length)
+    ids = encode_texts(fitted.vocabulary, texts, fitted.max_length)
     return PreparedData("text", dataset.class_names, *_parts(dataset, split, ids),
-                        preprocessing=preprocessing, vocab_size=len(vocab), in_channels=None,
-                        image_size=None)
+                        preprocessing=fitted)
 
 
 def _parts(dataset: Dataset, split: Split,

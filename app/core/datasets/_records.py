@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from app.core.config import DataConfig
     from app.core.datasets._report import ValidationReport
 
 Kind = Literal["image", "text"]
@@ -29,6 +30,12 @@ class TableOptions:
     label_column: Column = None
     delimiter: str | None = None
     has_header: bool | None = None
+
+    @classmethod
+    def from_config(cls, data: DataConfig) -> TableOptions:
+        """The table settings of a run's data section."""
+        return cls(text_column=data.text_column, label_column=data.label_column,
+                   delimiter=data.delimiter, has_header=data.has_header)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 from app.core.errors import CheckpointError
 
 CHECKPOINT_FORMAT = "modeldesk-checkpoint"
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2  # 2: the best epoch's weights ride along when they are not the last
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:

@@ -1,12 +1,19 @@
-"""Event records the engine emits; frozen so a GUI thread can hold them safely."""
+"""Event records the engine emits; frozen so a GUI thread can hold them safely.
+
+They are the whole interface between a training run and whoever watches it: batch mode prints
+them, the catalog recorder stores them, the window draws them. Memory use travels in them, so
+a watcher never needs torch to ask for it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Terminal statuses a run can end with (the catalog stores the same words).
-COMPLETED, STOPPED, FAILED, DIVERGED = "completed", "stopped", "failed", "diverged"
+from app.core.statuses import COMPLETED, DIVERGED, FAILED, PRUNED, STOPPED
+
+__all__ = ["COMPLETED", "DIVERGED", "FAILED", "PRUNED", "STOPPED", "EpochEnd", "Paused",
+           "RunFinished", "RunStarted", "StepEnd"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,7 @@ class RunStarted:
     train_samples: int
     val_samples: int
     test_samples: int
+    world_size: int = 1
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class StepEnd:
     loss: float  # mean training loss over the steps since the previous StepEnd
     lr: float
     samples_per_second: float
+    memory_bytes: int = 0  # device memory in use (resident memory on the CPU)
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,19 @@ class EpochEnd:
     best_metric_name: str
     best_metric: float | None
     best_epoch: int
+    memory_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class Paused:
+    """The loop entered (``paused=True``) or left a pause."""
+
+    paused: bool
 
 
 @dataclass(frozen=True)
 class RunFinished:
-    status: str  # completed | stopped | failed | diverged
+    status: str  # completed | stopped | failed | diverged | pruned
     message: str
     epochs_done: int
     wall_seconds: float

@@ -1,4 +1,4 @@
-"""Optimiser and learning-rate schedule factories from a ``RunConfig``."""
+"""Optimiser and learning-rate schedule factories from the training settings."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
 
-    from app.core.engine._config import RunConfig
+    from app.core.config import TrainingConfig
 
 
-def build_optimizer(config: RunConfig, params: Any) -> torch.optim.Optimizer:
+def build_optimizer(config: TrainingConfig, params: Any) -> torch.optim.Optimizer:
     import torch
 
     trainable = [p for p in params if p.requires_grad]
@@ -28,7 +28,7 @@ class Schedule:
     One-cycle steps per batch; the others per epoch (plateau with the monitored value).
     """
 
-    def __init__(self, config: RunConfig, optimizer: torch.optim.Optimizer,
+    def __init__(self, config: TrainingConfig, optimizer: torch.optim.Optimizer,
                  steps_per_epoch: int) -> None:
         import torch.optim.lr_scheduler as sched
 

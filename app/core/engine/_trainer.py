@@ -1,41 +1,47 @@
-"""The training loop: one config and prepared tensors in, events out through callbacks.
+"""The training loop: prepared tensors and the training settings in, events out.
 
 Batches are drawn by indexing in-memory tensors (no DataLoader: on a few CPU cores its
-workers only add overhead). The loop reads the stop/pause token once per batch, checks the
-loss for NaN/inf at each progress event, validates and checkpoints after every epoch, and
-restores everything from a checkpoint to resume where a stopped or killed run left off.
+workers only add overhead). The loop reads the stop/pause token once per batch, validates
+after every epoch and hands the epoch's state to the callbacks (``on_save``), which write the
+checkpoint and the best weights; the loop itself writes no file. Callbacks end a run on
+purpose with ``StopRun``; a strategy says which samples this process trains on.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.core.config import RuntimeConfig, TrainingConfig
 from app.core.engine._best import BestTracker
-from app.core.engine._callbacks import Callback, CallbackList
-from app.core.engine._checkpoint import load_checkpoint, save_checkpoint, save_weights
-from app.core.engine._config import RunConfig
+from app.core.engine._callbacks import Callback, CallbackList, StopRun
 from app.core.engine._control import RunControl
-from app.core.engine._device import describe_device, resolve_device
+from app.core.engine._device import describe_device, memory_in_use
+from app.core.engine._divergence import DivergenceWatcher
 from app.core.engine._evaluate import Predictions, compute_test_metrics, predict
 from app.core.engine._events import (
     COMPLETED,
-    DIVERGED,
     FAILED,
     STOPPED,
     EpochEnd,
+    Paused,
     RunFinished,
     RunStarted,
     StepEnd,
 )
 from app.core.engine._optim import Schedule, build_optimizer
-from app.core.engine._run_files import RunFiles
+from app.core.engine._snapshot import Snapshot
+from app.core.engine._state import TrainState
+from app.core.engine._strategy import SingleDevice, Strategy
 
 if TYPE_CHECKING:
     import torch
     from torch import nn
+
+    from app.core.datasets import PreparedData, TensorSplit
 
 log = logging.getLogger(__name__)
 
@@ -48,105 +54,101 @@ class FitResult(RunFinished):
     test_predictions: Predictions | None = None
 
 
+@dataclass(frozen=True)
 class _EpochOutcome:
     """What ``_train_epoch`` hands back: its averages, or why it ended early."""
 
-    def __init__(self, status: str = COMPLETED, message: str = "", loss: float = 0.0,
-                 accuracy: float = 0.0) -> None:
-        self.status, self.message, self.loss, self.accuracy = status, message, loss, accuracy
+    status: str = COMPLETED
+    message: str = ""
+    loss: float = 0.0
+    accuracy: float = 0.0
 
 
 class Trainer:
-    """Trains ``model`` on ``data`` (a ``PreparedData``) as ``config`` says.
+    """Trains ``model`` on ``data`` as ``training`` and ``runtime`` say.
 
-    ``files`` names the run folder's checkpoint and weights; without it nothing is written
-    (used by fast engine tests). Not reentrant: one ``fit`` per Trainer.
+    Not reentrant: one ``fit`` per Trainer. Without callbacks that save, nothing is written
+    (fast engine tests).
     """
 
-    def __init__(self, config: RunConfig, data: Any, model: nn.Module, *,
-                 callbacks: list[Callback] | tuple[Callback, ...] = (),
-                 control: RunControl | None = None, files: RunFiles | None = None,
-                 weights_metadata: dict[str, Any] | None = None) -> None:
-        self.config = config
+    def __init__(self, training: TrainingConfig, runtime: RuntimeConfig, data: PreparedData,
+                 model: nn.Module, *, callbacks: Sequence[Callback] = (),
+                 control: RunControl | None = None, strategy: Strategy | None = None) -> None:
+        self.training, self.runtime = training, runtime
         self.data = data
-        self.model = model
-        self.callbacks = CallbackList(callbacks)
+        self.module = model  # the model as built; ``self.model`` may be a strategy's wrapper
+        self.strategy = strategy or SingleDevice()
+        watchers = (DivergenceWatcher(training.lr),)
+        self.callbacks = CallbackList((*watchers, *callbacks),
+                                      is_global_zero=self.strategy.is_global_zero)
         self.control = control or RunControl()
-        self.files = files
-        self.weights_metadata = dict(weights_metadata or {})
-        monitor = config.monitor if len(data.val.labels) else "train_loss"
-        self.best = BestTracker(monitor, config.early_stopping_patience)
-        self.epoch = 0
-        self.global_step = 0
-        self._elapsed_before = 0.0  # wall seconds spent by earlier sessions of a resumed run
-        self._paused_seconds = 0.0
+        monitor = training.monitor if len(data.val) else "train_loss"
+        self.state = TrainState(BestTracker(monitor, training.early_stopping_patience))
 
     # ----------------------------------------------------------------------------- public
-    def fit(self, *, resume: bool = False) -> FitResult:
-        """Train to the end, a stop request, divergence or an error; never raises for those."""
+    def fit(self, *, resume_from: Mapping[str, Any] | None = None) -> FitResult:
+        """Train to the end, a stop request, a ``StopRun`` or an error; never raises for those.
+
+        ``resume_from`` is a checkpoint as ``Snapshot.checkpoint()`` made it: training goes on
+        after its epoch, bit for bit as if it had never stopped (on the CPU).
+        """
         started = time.perf_counter()
         try:
-            return self._fit(started, resume)
+            return self._fit(started, resume_from)
         except Exception as error:  # the run is recorded as failed, the caller decides more
             log.exception("training failed")
-            message = f"{type(error).__name__}: {error}"
-            return self._finish(FAILED, message, started, None)
+            return self._finish(FAILED, f"{type(error).__name__}: {error}", started, None)
 
     # ---------------------------------------------------------------------------- the loop
-    def _fit(self, started: float, resume: bool) -> FitResult:
+    def _fit(self, started: float, resume_from: Mapping[str, Any] | None) -> FitResult:
         import torch
 
-        config = self.config
+        training, state = self.training, self.state
         self._fit_started = started
-        if config.threads:
-            torch.set_num_threads(config.threads)
-        self.device = resolve_device(config.device)
-        self.model.to(self.device)
+        if self.runtime.threads:
+            torch.set_num_threads(self.runtime.threads)
+        self.device = self.strategy.device(self.runtime.device)
+        self.model = self.strategy.setup(self.module, self.device)
         self._setup_precision()
-        self._place_data()
-        self.optimizer = build_optimizer(config, self.model.parameters())
-        self.steps_per_epoch = _batch_count(len(self.data.train.labels), config.batch_size)
+        self._train_inputs, self._train_labels = self._place(self.data.train)
+        self.optimizer = build_optimizer(training, self.module.parameters())
+        self.steps_per_epoch = self._batch_count()
         _warm_up_metrics_import()
-        self.schedule = Schedule(config, self.optimizer, self.steps_per_epoch)
-        self.criterion = torch.nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
-        if resume and self.files is not None and self.files.checkpoint.exists():
-            self._restore(load_checkpoint(self.files.checkpoint))
-        total, trainable = _count(self.model)
-        self.callbacks.on_run_start(RunStarted(
-            total_epochs=config.epochs, start_epoch=self.epoch,
-            steps_per_epoch=self.steps_per_epoch, device=describe_device(self.device),
-            mixed_precision=self.amp_dtype is not None, parameters=total,
-            trainable_parameters=trainable, train_samples=len(self.data.train.labels),
-            val_samples=len(self.data.val.labels), test_samples=len(self.data.test.labels)))
-
-        status, message = COMPLETED, ""
-        while self.epoch < config.epochs:
+        self.schedule = Schedule(training, self.optimizer, self.steps_per_epoch)
+        self.criterion = torch.nn.CrossEntropyLoss(label_smoothing=training.label_smoothing)
+        if resume_from is not None:
+            state.restore(resume_from, self.module, self.optimizer, self.schedule, self.scaler,
+                          self.device)
+        self.callbacks.on_run_start(self._run_started())
+        status, message = self._stop_requested_by_callbacks(COMPLETED, "")
+        while status == COMPLETED and state.epoch < training.epochs:
             epoch_started = time.perf_counter()
-            outcome = self._train_epoch(self.epoch + 1)
+            outcome = self._train_epoch(state.epoch + 1)
             if outcome.status != COMPLETED:
                 status, message = outcome.status, outcome.message
                 break
-            self.epoch += 1
+            state.epoch += 1
             self._end_epoch(outcome, time.perf_counter() - epoch_started)
-            if self.best.should_stop:
-                message = (f"early stopping: {self.best.monitor} did not improve for "
-                           f"{self.best.patience} epochs (best at epoch {self.best.epoch})")
+            status, message = self._stop_requested_by_callbacks(status, message)
+            if status == COMPLETED and state.best.should_stop:
+                best = state.best
+                message = (f"early stopping: {best.monitor} did not improve for "
+                           f"{best.patience} epochs (best at epoch {best.epoch})")
                 break
         if status == STOPPED and not message:
-            message = f"stopped after epoch {self.epoch} of {config.epochs}"
-        return self._finish(status, message, started, self._test() if status == COMPLETED
-                            else None)
+            message = f"stopped after epoch {state.epoch} of {training.epochs}"
+        tested = self._test() if status == COMPLETED else None
+        return self._finish(status, message, started, tested)
 
     def _train_epoch(self, epoch: int) -> _EpochOutcome:
         import torch
 
-        model, config, control = self.model, self.config, self.control
+        model, control, state = self.model, self.control, self.state
         model.train()
         inputs, labels = self._train_inputs, self._train_labels
-        total_loss = torch.zeros((), device=self.device)
-        correct = torch.zeros((), dtype=torch.long, device=self.device)
+        totals = torch.zeros(3, dtype=torch.float64, device=self.device)  # loss sum, right, n
         interval_loss = torch.zeros((), device=self.device)
-        interval_steps, interval_samples, seen = 0, 0, 0
+        interval_steps, interval_samples = 0, 0
         interval_started = time.perf_counter()
         batches = self._batches(epoch)
         for step, index in enumerate(batches, start=1):
@@ -161,25 +163,29 @@ class Trainer:
             batch = len(index)
             detached = loss.detach().float()
             interval_loss += detached
-            total_loss += detached * batch
-            correct += (logits.detach().argmax(dim=1) == y).sum()
+            totals[0] += detached * batch
+            totals[1] += (logits.detach().argmax(dim=1) == y).sum()
+            totals[2] += batch
             interval_steps += 1
             interval_samples += batch
-            seen += batch
-            self.global_step += 1
-            if step % config.log_every == 0 or step == len(batches):
-                mean_loss = float(interval_loss) / interval_steps
-                if not _finite(mean_loss):
-                    return _EpochOutcome(DIVERGED, self._divergence_message(epoch, step,
-                                                                             mean_loss))
+            state.global_step += 1
+            if step % self.runtime.log_every == 0 or step == len(batches):
                 now = time.perf_counter()
+                mean = self.strategy.reduce_sum(interval_loss.reshape(1).double())
                 self.callbacks.on_step_end(StepEnd(
                     epoch=epoch, step=step, steps_per_epoch=len(batches),
-                    global_step=self.global_step, loss=mean_loss, lr=self._lr(),
-                    samples_per_second=interval_samples / max(now - interval_started, 1e-9)))
+                    global_step=state.global_step,
+                    loss=float(mean) / (interval_steps * self.strategy.world_size),
+                    lr=self._lr(), samples_per_second=interval_samples
+                    * self.strategy.world_size / max(now - interval_started, 1e-9),
+                    memory_bytes=memory_in_use(self.device)))
+                stop = self.callbacks.take_stop()
+                if stop is not None:
+                    return _EpochOutcome(stop.status, stop.message)
                 interval_loss.zero_()
                 interval_steps, interval_samples, interval_started = 0, 0, now
-        return _EpochOutcome(loss=float(total_loss) / seen, accuracy=int(correct) / seen)
+        loss_sum, right, seen = self.strategy.reduce_sum(totals).tolist()
+        return _EpochOutcome(loss=loss_sum / seen, accuracy=right / seen)
 
     def _step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         import torch
@@ -190,68 +196,82 @@ class Trainer:
             loss = self.criterion(logits, y)
         self.optimizer.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
-        if self.config.grad_clip > 0:
+        if self.training.grad_clip > 0:
             self.scaler.unscale_(self.optimizer)
-            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
+            torch.nn.utils.clip_grad_norm_(self.module.parameters(), self.training.grad_clip)
         self.scaler.step(self.optimizer)
         self.scaler.update()
         self.schedule.after_batch()
         return loss, logits
 
     def _end_epoch(self, outcome: _EpochOutcome, seconds: float) -> None:
+        state = self.state
         val_loss = val_accuracy = None
-        if len(self.data.val.labels):
+        if len(self.data.val):
             val = self._predict(self.data.val)
             val_loss = val.loss
             val_accuracy = float((val.predicted == val.targets).float().mean())
         monitored = {"val_loss": val_loss, "val_accuracy": val_accuracy,
-                     "train_loss": outcome.loss}[self.best.monitor]
-        is_best = self.best.update(self.epoch, monitored)
+                     "train_loss": outcome.loss}[state.best.monitor]
+        is_best = state.best.update(state.epoch, monitored)
         if is_best:
-            self._save_weights()
+            state.keep_best(self.module)
         self.schedule.after_epoch(monitored)
-        self.callbacks.on_epoch_end(EpochEnd(
-            epoch=self.epoch, total_epochs=self.config.epochs, global_step=self.global_step,
+        event = EpochEnd(
+            epoch=state.epoch, total_epochs=self.training.epochs, global_step=state.global_step,
             train_loss=outcome.loss, train_accuracy=outcome.accuracy, val_loss=val_loss,
             val_accuracy=val_accuracy, lr=self._lr(), seconds=seconds, is_best=is_best,
-            best_metric_name=self.best.monitor, best_metric=self.best.value,
-            best_epoch=self.best.epoch))
-        if self.files is not None:
-            save_checkpoint(self.files.checkpoint, self._checkpoint_state())
-            self.callbacks.on_checkpoint(self.files.checkpoint, self.epoch)
+            best_metric_name=state.best.monitor, best_metric=state.best.value,
+            best_epoch=state.best.epoch, memory_bytes=memory_in_use(self.device))
+        self.callbacks.on_epoch_end(event)
+        snapshot = Snapshot(state.epoch, lambda: state.model_state(self.module),
+                            lambda: state.checkpoint(self.module, self.optimizer,
+                                                     self.schedule, self.scaler, self.device,
+                                                     self._elapsed_now()))
+        self.callbacks.on_save(event, snapshot)
 
     def _test(self) -> tuple[dict[str, Any], Predictions] | None:
-        reload = self.best.epoch != self.epoch  # the model already holds the best weights
-        if (reload and self.config.restore_best and self.files is not None
-                and self.files.weights.exists()):
-            from app.core.engine._checkpoint import load_weights
-
-            tensors, _ = load_weights(self.files.weights)
-            self.model.load_state_dict(tensors)
-        if not len(self.data.test.labels):
+        if self.training.restore_best:
+            self.state.load_best_into(self.module)
+        if not len(self.data.test):
             return None
         predictions = self._predict(self.data.test)
-        if self.files is not None:
-            self.files.save_predictions(predictions)
+        self.callbacks.on_test_end(predictions)
         return compute_test_metrics(predictions, tuple(self.data.class_names)), predictions
 
     def _finish(self, status: str, message: str, started: float,
                 tested: tuple[dict[str, Any], Predictions] | None) -> FitResult:
         metrics, predictions = tested if tested else (None, None)
-        wall = self._elapsed_before + time.perf_counter() - started - self._paused_seconds
+        state = self.state
+        wall = state.elapsed_before + time.perf_counter() - started - state.paused_seconds
         finished = RunFinished(
-            status=status, message=message, epochs_done=self.epoch, wall_seconds=wall,
-            best_metric_name=self.best.monitor, best_metric=self.best.value,
-            best_epoch=self.best.epoch, test_metrics=metrics)
+            status=status, message=message, epochs_done=state.epoch, wall_seconds=wall,
+            best_metric_name=state.best.monitor, best_metric=state.best.value,
+            best_epoch=state.best.epoch, test_metrics=metrics)
         self.callbacks.on_run_end(finished)
         return FitResult(**vars(finished), test_predictions=predictions)
 
     # ------------------------------------------------------------------------- helpers
+    def _run_started(self) -> RunStarted:
+        total = sum(p.numel() for p in self.module.parameters())
+        trainable = sum(p.numel() for p in self.module.parameters() if p.requires_grad)
+        return RunStarted(
+            total_epochs=self.training.epochs, start_epoch=self.state.epoch,
+            steps_per_epoch=self.steps_per_epoch, device=describe_device(self.device),
+            mixed_precision=self.amp_dtype is not None, parameters=total,
+            trainable_parameters=trainable, train_samples=len(self.data.train),
+            val_samples=len(self.data.val), test_samples=len(self.data.test),
+            world_size=self.strategy.world_size)
+
+    def _stop_requested_by_callbacks(self, status: str, message: str) -> tuple[str, str]:
+        stop: StopRun | None = self.callbacks.take_stop()
+        return (stop.status, stop.message) if stop is not None else (status, message)
+
     def _setup_precision(self) -> None:
         import torch
 
         self.amp_dtype = None
-        use_amp = self.config.mixed_precision and self.device.type == "cuda"
+        use_amp = self.runtime.mixed_precision and self.device.type == "cuda"
         if use_amp:
             bf16 = torch.cuda.is_bf16_supported()
             self.amp_dtype = torch.bfloat16 if bf16 else torch.float16
@@ -259,93 +279,46 @@ class Trainer:
         self.scaler = torch.amp.GradScaler(
             "cuda", enabled=use_amp and self.amp_dtype == torch.float16)
 
-    def _place_data(self) -> None:
+    def _place(self, split: TensorSplit) -> tuple[torch.Tensor, torch.Tensor]:
         """Keep the training tensors on the accelerator when they fit comfortably."""
-        train = self.data.train
-        self._train_inputs, self._train_labels = train.inputs, train.labels
-        if self.device.type != "cpu" and train.inputs.nbytes < 512 * 2**20:
-            self._train_inputs = train.inputs.to(self.device)
-            self._train_labels = train.labels.to(self.device)
+        if self.device.type != "cpu" and split.inputs.nbytes < 512 * 2**20:
+            return split.inputs.to(self.device), split.labels.to(self.device)
+        return split.inputs, split.labels
 
     def _batches(self, epoch: int) -> list[torch.Tensor]:
-        """This epoch's shuffled batches; the order depends only on (seed, epoch)."""
-        import torch
-
-        n, size = len(self.data.train.labels), self.config.batch_size
-        generator = torch.Generator().manual_seed(self.config.seed * 1_000_003 + epoch)
-        order = torch.randperm(n, generator=generator).to(self._train_inputs.device)
-        batches = list(order.split(size))
+        """This epoch's batches of this process's indices; a trailing batch of one is dropped
+        (it breaks BatchNorm in training mode)."""
+        order = self.strategy.epoch_indices(len(self.data.train), epoch, self.runtime.seed,
+                                            self._train_inputs.device)
+        batches = list(order.split(self.training.batch_size))
         if len(batches) > 1 and len(batches[-1]) == 1:
-            batches.pop()  # a batch of one breaks BatchNorm in training mode
+            batches.pop()
         return batches
 
-    def _predict(self, split: Any) -> Predictions:
+    def _batch_count(self) -> int:
+        """Batches per epoch, matching ``_batches``."""
+        samples = self.strategy.local_samples(len(self.data.train))
+        size = self.training.batch_size
+        count = -(-samples // size)
+        return count - 1 if count > 1 and samples % size == 1 else count
+
+    def _predict(self, split: TensorSplit) -> Predictions:
         return predict(self.model, split, self.data.to_model_input, self.device,
-                       max(self.config.batch_size, 256), self.amp_dtype)
+                       max(self.training.batch_size, 256), self.amp_dtype)
 
     def _wait_while_paused(self) -> bool:
         paused_at = time.perf_counter()
-        self.callbacks.on_paused(True)
+        self.callbacks.on_paused(Paused(True))
         go_on = self.control.wait_while_paused()
-        self._paused_seconds += time.perf_counter() - paused_at
-        self.callbacks.on_paused(False)
+        self.state.paused_seconds += time.perf_counter() - paused_at
+        self.callbacks.on_paused(Paused(False))
         return go_on
 
     def _lr(self) -> float:
         return float(self.optimizer.param_groups[0]["lr"])
 
-    def _divergence_message(self, epoch: int, step: int, loss: float) -> str:
-        return (f"training diverged: the loss became {loss} at epoch {epoch}, step {step}. "
-                f"Try a lower learning rate (now {self.config.lr:g}), gradient clipping "
-                "(grad_clip) or another optimiser.")
-
-    def _save_weights(self) -> None:
-        if self.files is None:
-            return
-        metadata = {**self.weights_metadata, "epoch": self.epoch}
-        save_weights(self.files.weights, self.model.state_dict(), metadata)
-
-    def _checkpoint_state(self) -> dict[str, Any]:
-        import torch
-
-        rng = {"torch": torch.get_rng_state()}
-        if self.device.type == "cuda":
-            rng["cuda"] = torch.cuda.get_rng_state(self.device)
-        return {
-            "epoch": self.epoch, "global_step": self.global_step,
-            "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
-            "schedule": self.schedule.state_dict(), "scaler": self.scaler.state_dict(),
-            "best": self.best.state_dict(), "rng": rng,
-            "elapsed": self._elapsed_before + self._elapsed_now(),
-            "config": self.config.to_dict(),
-        }
-
     def _elapsed_now(self) -> float:
-        return time.perf_counter() - self._fit_started - self._paused_seconds
-
-    def _restore(self, state: dict[str, Any]) -> None:
-        import torch
-
-        self.model.load_state_dict(state["model"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.schedule.load_state_dict(state.get("schedule") or {})
-        if state.get("scaler"):
-            self.scaler.load_state_dict(state["scaler"])
-        self.best.load_state_dict(state.get("best") or {})
-        rng = state.get("rng") or {}
-        if "torch" in rng:
-            torch.set_rng_state(rng["torch"])
-        if "cuda" in rng and self.device.type == "cuda":
-            torch.cuda.set_rng_state(rng["cuda"], self.device)
-        self.epoch = int(state["epoch"])
-        self.global_step = int(state["global_step"])
-        self._elapsed_before = float(state.get("elapsed", 0.0))
-
-
-def _batch_count(samples: int, batch_size: int) -> int:
-    """Batches per epoch, matching ``_batches`` (a trailing batch of one is dropped)."""
-    count = -(-samples // batch_size)
-    return count - 1 if count > 1 and samples % batch_size == 1 else count
+        return time.perf_counter() - self._fit_started - self.state.paused_seconds
 
 
 def _warm_up_metrics_import() -> None:
@@ -361,13 +334,3 @@ def _warm_up_metrics_import() -> None:
 
     if "torchmetrics" not in sys.modules:
         threading.Thread(target=warm_up, name="import-torchmetrics", daemon=True).start()
-
-
-def _count(model: nn.Module) -> tuple[int, int]:
-    total = sum(p.numel() for p in model.parameters())
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return total, trainable
-
-
-def _finite(value: float) -> bool:
-    return value == value and value not in (float("inf"), float("-inf"))

@@ -7,8 +7,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 from app.core.catalog import Catalog
-from app.core.engine import RunFiles
 from app.core.inference._predictor import Predictor
+from app.core.models import RunFolder
 
 CACHE_SIZE = 4
 """Predictors kept; each holds one model's weights in memory."""
@@ -24,7 +24,7 @@ def load_predictor(catalog: Catalog, run_id: int) -> Predictor:
     A run that saves better weights (it is still training, or was resumed) changes the
     weights file's mtime and so is loaded afresh. Errors are not cached.
     """
-    weights = RunFiles(catalog.get_run_record(run_id).run_dir).weights
+    weights = RunFolder(catalog.get_run_record(run_id).run_dir).weights
     try:
         mtime = weights.stat().st_mtime_ns
     except OSError:

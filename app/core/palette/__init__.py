@@ -5,7 +5,6 @@ shows the palette before torch has loaded); ``ArchitectureSpec.build``, ``descri
 ``load_local_weights`` and ``freeze_backbone`` import it when called.
 """
 
-from ._hyperparams import HyperParam
 from ._registry import default_model, get_spec, list_specs
 from ._spec import ArchitectureSpec, BuildInfo
 from ._summary import ModelSummary, count_parameters, describe, summarize
@@ -14,7 +13,6 @@ from ._weights import WeightsReport, freeze_backbone, load_local_weights
 __all__ = [
     "ArchitectureSpec",
     "BuildInfo",
-    "HyperParam",
     "ModelSummary",
     "WeightsReport",
     "count_parameters",

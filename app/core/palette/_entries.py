@@ -7,7 +7,8 @@ recurrent model take smaller batches to keep a step short.
 
 from __future__ import annotations
 
-from ._hyperparams import HyperParam
+from app.core.config import Param
+
 from ._spec import ArchitectureSpec
 
 _IMAGE = "app.core.palette._image_models"
@@ -15,14 +16,14 @@ _TORCHVISION = "app.core.palette._torchvision_models"
 _TEXT = "app.core.palette._text_models"
 
 
-def _dropout(default: float) -> HyperParam:
-    return HyperParam(
+def _dropout(default: float) -> Param:
+    return Param(
         "dropout", default, float, "Fraction of features dropped while training.", min=0.0, max=0.9
     )
 
 
-def _embed_dim(default: int) -> HyperParam:
-    return HyperParam(
+def _embed_dim(default: int) -> Param:
+    return Param(
         "embed_dim", default, int, "Size of each token's embedding vector.", min=8, max=1024
     )
 
@@ -40,7 +41,7 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=28,
         training_defaults=_training(20, 64, "adam", 1e-3),
         hyperparams=(
-            HyperParam(
+            Param(
                 "hidden_sizes", (256, 128), tuple, "Width of each hidden layer.", min=1, max=4096
             ),
             _dropout(0.2),
@@ -56,7 +57,7 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=28,
         training_defaults=_training(15, 64, "adam", 1e-3),
         hyperparams=(
-            HyperParam(
+            Param(
                 "activation",
                 "relu",
                 str,
@@ -77,7 +78,7 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=32,
         training_defaults=_training(20, 64, "adam", 1e-3),
         hyperparams=(
-            HyperParam(
+            Param(
                 "width",
                 32,
                 int,
@@ -99,7 +100,7 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=64,
         training_defaults=_training(15, 32, "adamw", 1e-3),
         hyperparams=(
-            HyperParam(
+            Param(
                 "stem",
                 "auto",
                 str,
@@ -122,7 +123,7 @@ IMAGE_SPECS: tuple[ArchitectureSpec, ...] = (
         training_defaults=_training(15, 32, "adamw", 1e-3),
         hyperparams=(
             _dropout(0.2),
-            HyperParam(
+            Param(
                 "width_mult", 1.0, float, "Scales every layer's channels.", min=0.25, max=2.0
             ),
         ),
@@ -153,8 +154,8 @@ TEXT_SPECS: tuple[ArchitectureSpec, ...] = (
         training_defaults=_training(10, 64, "adam", 1e-3),
         hyperparams=(
             _embed_dim(128),
-            HyperParam("kernel_sizes", (3, 4, 5), tuple, "Window widths in tokens.", min=1, max=15),
-            HyperParam("num_filters", 100, int, "Filters per window width.", min=1, max=1024),
+            Param("kernel_sizes", (3, 4, 5), tuple, "Window widths in tokens.", min=1, max=15),
+            Param("num_filters", 100, int, "Filters per window width.", min=1, max=1024),
             _dropout(0.5),
         ),
         head=("classifier",),
@@ -169,10 +170,10 @@ TEXT_SPECS: tuple[ArchitectureSpec, ...] = (
         training_defaults=_training(10, 32, "adam", 1e-3),
         hyperparams=(
             _embed_dim(64),
-            HyperParam("cell", "lstm", str, "Recurrent cell type.", choices=("lstm", "gru")),
-            HyperParam("hidden_size", 128, int, "State size per direction.", min=8, max=1024),
-            HyperParam("num_layers", 1, int, "Stacked recurrent layers.", min=1, max=4),
-            HyperParam(
+            Param("cell", "lstm", str, "Recurrent cell type.", choices=("lstm", "gru")),
+            Param("hidden_size", 128, int, "State size per direction.", min=8, max=1024),
+            Param("num_layers", 1, int, "Stacked recurrent layers.", min=1, max=4),
+            Param(
                 "pooling",
                 "last",
                 str,
@@ -193,14 +194,14 @@ TEXT_SPECS: tuple[ArchitectureSpec, ...] = (
         input_size=64,
         training_defaults=_training(20, 32, "adamw", 5e-4),
         hyperparams=(
-            HyperParam("d_model", 64, int, "Width of token representations.", min=8, max=1024),
-            HyperParam("num_heads", 4, int, "Attention heads; must divide d_model.", min=1, max=16),
-            HyperParam("num_layers", 2, int, "Encoder layers.", min=1, max=12),
-            HyperParam(
+            Param("d_model", 64, int, "Width of token representations.", min=8, max=1024),
+            Param("num_heads", 4, int, "Attention heads; must divide d_model.", min=1, max=16),
+            Param("num_layers", 2, int, "Encoder layers.", min=1, max=12),
+            Param(
                 "ff_dim", 128, int, "Hidden width of each feed-forward block.", min=8, max=4096
             ),
             _dropout(0.1),
-            HyperParam(
+            Param(
                 "max_length",
                 64,
                 int,

@@ -7,15 +7,15 @@ imports torch) only when a model is actually wanted.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from app.core.config import InvalidValue, Param, fmt
 from app.core.errors import ConfigError
-
-from ._hyperparams import HyperParam, _fmt
 
 if TYPE_CHECKING:
     from torch import nn
@@ -60,7 +60,7 @@ class ArchitectureSpec:
     description: str
     input_size: int
     training_defaults: Mapping[str, Any] = field(hash=False)
-    hyperparams: tuple[HyperParam, ...]
+    hyperparams: tuple[Param, ...]
     head: tuple[str, ...]
     builder: str
     min_input_size: int = 1
@@ -75,12 +75,15 @@ class ArchitectureSpec:
         object.__setattr__(
             self, "training_defaults", MappingProxyType(dict(self.training_defaults))
         )
+        # Options are grouped under their architecture (forms, search spaces).
+        object.__setattr__(self, "hyperparams", tuple(
+            p if p.group else dataclasses.replace(p, group=self.name) for p in self.hyperparams))
 
     @property
     def option_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.hyperparams)
 
-    def hyperparam(self, name: str) -> HyperParam:
+    def hyperparam(self, name: str) -> Param:
         """The option called ``name``; ``ConfigError`` listing the valid ones otherwise."""
         for param in self.hyperparams:
             if param.name == name:
@@ -96,10 +99,16 @@ class ArchitectureSpec:
         unknown = [k for k in options if k not in self.option_names]
         if unknown:
             raise self._unknown_options(unknown)
-        return {
-            p.name: p.validate(options[p.name], model=self.name) if p.name in options else p.default
-            for p in self.hyperparams
-        }
+        return {p.name: self._validate_option(p, options[p.name]) if p.name in options
+                else p.default for p in self.hyperparams}
+
+    def _validate_option(self, param: Param, value: Any) -> Any:
+        """``param.validate`` with the error naming ``model_options.<name>`` as its field."""
+        try:
+            return param.validate(value, where=f"model {self.name!r}")
+        except InvalidValue as error:
+            error.fields = (f"model_options.{param.name}",)
+            raise
 
     def build(
         self,
@@ -147,11 +156,12 @@ class ArchitectureSpec:
             return value
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise ConfigError(
-            f"model {self.name!r}: {what} must be a whole number {bound}, got {_fmt(value)}"
+            f"model {self.name!r}: {what} must be a whole number {bound}, got {fmt(value)}"
         )
 
     def _unknown_options(self, unknown: list[str]) -> ConfigError:
         valid = ", ".join(self.option_names) or "none"
         names = ", ".join(repr(k) for k in unknown)
         noun = "option" if len(unknown) == 1 else "options"
-        return ConfigError(f"model {self.name!r} has no {noun} {names}; valid options: {valid}")
+        return ConfigError(f"model {self.name!r} has no {noun} {names}; valid options: {valid}",
+                           fields=tuple(f"model_options.{k}" for k in unknown))

@@ -2,8 +2,8 @@
 
 from app.core.runs._environment import environment
 from app.core.runs._execute import RunOutcome, execute, resume
-from app.core.runs._plan import PlannedRun, make_config, plan_run, table_options
+from app.core.runs._plan import PlannedRun, make_config, plan_run
 from app.core.runs._recorder import EPOCH_KEYS, STEP_LOSS, CatalogRecorder
 
 __all__ = ["EPOCH_KEYS", "STEP_LOSS", "CatalogRecorder", "PlannedRun", "RunOutcome",
-           "environment", "execute", "make_config", "plan_run", "resume", "table_options"]
+           "environment", "execute", "make_config", "plan_run", "resume"]

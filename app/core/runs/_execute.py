@@ -1,130 +1,191 @@
 """Running a planned run end to end, recorded in the catalog; and resuming one.
 
-Batch and GUI both call ``execute``: it splits and prepares the data, builds the model,
-creates (or reopens) the catalog run, trains with the caller's callbacks plus the catalog
-recorder, and returns a summary. Training errors end as a ``failed`` run, never an exception.
+Batch and GUI both reach ``execute`` through a job: it splits and prepares the data, builds
+the model from its bundle (and any starting weights) before the catalog hears of the run, then
+creates (or reopens) the catalog run and trains with the caller's callbacks plus the rank-zero
+recorder and file writers. Training errors end as a ``failed`` run, never an exception.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.catalog import Catalog
-from app.core.datasets import prepare_data, split_dataset
-from app.core.engine import Callback, RunConfig, RunControl, RunFiles, Trainer
+from app.core.config import RunConfig
+from app.core.datasets import PreparedData, prepare_data, split_dataset
+from app.core.engine import (
+    Callback,
+    Checkpointing,
+    RunControl,
+    RunFinished,
+    Strategy,
+    Trainer,
+    load_checkpoint,
+    load_weights,
+)
 from app.core.errors import CatalogError, ConfigError
+from app.core.models import ModelBundle, RunFolder, build_model, resolve_build_options
 from app.core.palette import freeze_backbone, load_local_weights
+from app.core.runs._artifacts import BundleWriter, PredictionsWriter
 from app.core.runs._environment import environment
 from app.core.runs._plan import PlannedRun, plan_run
 from app.core.runs._recorder import CatalogRecorder
+
+if TYPE_CHECKING:
+    from torch import nn
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RunOutcome:
+    """Which catalog run a job trained, and how it ended (``finished``)."""
+
     run_id: int
+    uid: str
     name: str
-    status: str
-    message: str
     model: str
     fingerprint: str
-    best_metric_name: str
-    best_metric: float | None
-    best_epoch: int
-    epochs_done: int
-    test_accuracy: float | None
-    test_macro_f1: float | None
-    wall_seconds: float
+    finished: RunFinished
+
+    @property
+    def status(self) -> str:
+        return self.finished.status
+
+    @property
+    def message(self) -> str:
+        return self.finished.message
+
+    @property
+    def epochs_done(self) -> int:
+        return self.finished.epochs_done
+
+    @property
+    def wall_seconds(self) -> float:
+        return self.finished.wall_seconds
+
+    @property
+    def best_metric_name(self) -> str:
+        return self.finished.best_metric_name
+
+    @property
+    def best_metric(self) -> float | None:
+        return self.finished.best_metric
+
+    @property
+    def best_epoch(self) -> int:
+        return self.finished.best_epoch
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return (self.finished.test_metrics or {}).get("accuracy")
+
+    @property
+    def test_macro_f1(self) -> float | None:
+        return (self.finished.test_metrics or {}).get("macro_f1")
 
 
-def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: tuple[Callback, ...] = (),
+def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
             control: RunControl | None = None, run_id: int | None = None,
-            parent_run_id: int | None = None,
+            parent_run_id: int | None = None, study_id: int | None = None,
+            trial_number: int | None = None, strategy: Strategy | None = None,
             on_created: Callable[[int], None] | None = None) -> RunOutcome:
     """Train ``planned`` into ``catalog``; ``run_id`` resumes that run from its checkpoint.
 
-    ``on_created`` hears the catalog run id as soon as the run exists (before training).
+    Everything that can fail on bad input (data, options, starting weights) is checked before
+    the catalog run is created. ``on_created`` hears the catalog run id as soon as it exists.
     """
-    config, dataset, spec = planned.config, planned.dataset, planned.spec
-    split = split_dataset(dataset, config.val_fraction, config.test_fraction, config.seed)
-    data = prepare_data(dataset, split, image_size=config.image_size or spec.input_size,
-                        max_length=config.max_length or spec.input_size,
-                        min_freq=config.min_freq, max_vocab=config.max_vocab)
+    config, dataset = planned.config, planned.dataset
+    data = _prepare(planned)
     resuming = run_id is not None
+    uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
+    bundle = ModelBundle(
+        architecture=planned.spec.name, class_names=dataset.class_names,
+        build_options=_options(planned, data), preprocessing=data.preprocessing,
+        dataset_fingerprint=dataset.fingerprint, run_uid=uid)
+    model = _build(planned, bundle)
     if not resuming:
         dataset_id = catalog.register_dataset(
             path=str(dataset.path), kind=dataset.kind, fingerprint=dataset.fingerprint,
             class_names=list(dataset.class_names),
             class_counts=dict(dataset.report.class_counts), num_samples=len(dataset.labels))
         run_id = catalog.create_run(
-            name=planned.name, model=spec.name, dataset_id=dataset_id, config=config.to_dict(),
-            seed=config.seed, total_epochs=config.epochs, environment=environment(),
-            parent_run_id=parent_run_id)
+            name=planned.name, model=planned.spec.name, dataset_id=dataset_id,
+            config=config.to_dict(), seed=config.seed, total_epochs=config.training.epochs,
+            environment=environment(), parent_run_id=parent_run_id, uid=uid,
+            study_id=study_id, trial_number=trial_number)
+    assert run_id is not None
     if on_created is not None:
         on_created(run_id)
-    files = RunFiles(catalog.run_dir(run_id))
-    files.save_preprocessing({**data.preprocessing, "class_names": list(dataset.class_names)})
-    options = _build_options(planned, data)
-    model = _build_model(planned, data, options)
-    metadata = {"model": spec.name, "class_names": list(dataset.class_names),
-                "in_channels": data.in_channels, "image_size": data.image_size,
-                "vocab_size": data.vocab_size, "model_options": options,
-                "dataset_fingerprint": dataset.fingerprint, "run_id": run_id}
-    recorder = CatalogRecorder(catalog, run_id, files)
-    trainer = Trainer(config, data, model, callbacks=(recorder, *callbacks), control=control,
-                      files=files, weights_metadata=metadata)
-    result = trainer.fit(resume=resuming)
-    metrics = result.test_metrics or {}
-    return RunOutcome(
-        run_id=run_id, name=planned.name, status=result.status, message=result.message,
-        model=spec.name, fingerprint=dataset.fingerprint,
-        best_metric_name=result.best_metric_name, best_metric=result.best_metric,
-        best_epoch=result.best_epoch, epochs_done=result.epochs_done,
-        test_accuracy=metrics.get("accuracy"), test_macro_f1=metrics.get("macro_f1"),
-        wall_seconds=result.wall_seconds)
+    folder = RunFolder(catalog.run_dir(run_id))
+    writers = (CatalogRecorder(catalog, run_id, folder), Checkpointing(folder.checkpoint),
+               BundleWriter(folder, bundle), PredictionsWriter(folder))
+    trainer = Trainer(config.training, config.runtime, data, model,
+                      callbacks=(*writers, *callbacks), control=control, strategy=strategy)
+    result = trainer.fit(resume_from=_resume_state(folder) if resuming else None)
+    finished = RunFinished(**{k: v for k, v in vars(result).items() if k != "test_predictions"})
+    return RunOutcome(run_id=run_id, uid=uid, name=planned.name, model=planned.spec.name,
+                      fingerprint=dataset.fingerprint, finished=finished)
 
 
-def resume(catalog: Catalog, run_id: int, *, callbacks: tuple[Callback, ...] = (),
+def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
            control: RunControl | None = None) -> RunOutcome:
-    """Continue a stopped, failed or killed run from its last checkpoint, same catalog run."""
+    """Continue a stopped, failed or interrupted run from its last checkpoint, same run."""
     detail = catalog.get_run(run_id)
     if not catalog.resumable(run_id):
         raise CatalogError(
             f"run {run_id} is {detail.run.status}; only stopped, failed or interrupted runs "
             "can be resumed")
-    config = RunConfig.from_mapping(detail.run.config, where=f"run {run_id}")
-    planned = plan_run(config, where=f"run {run_id}")
+    where = f"run {run_id}"
+    planned = plan_run(RunConfig.from_stored(detail.run.config, where=where), where=where)
     recorded = detail.dataset.fingerprint if detail.dataset else None
     if recorded and recorded != planned.dataset.fingerprint:
         raise ConfigError(
-            f"run {run_id}: the dataset at {config.dataset} changed since the run started "
-            f"(fingerprint {planned.dataset.fingerprint[:12]}, recorded {recorded[:12]}); "
-            "start a new run instead")
+            f"run {run_id}: the dataset at {planned.config.data.dataset} changed since the run "
+            f"started (fingerprint {planned.dataset.fingerprint[:12]}, recorded "
+            f"{recorded[:12]}); start a new run instead")
     return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
 
 
-def _build_options(planned: PlannedRun, data: Any) -> dict[str, Any]:
-    """The architecture options the model is built with (and recorded with its weights)."""
-    options = dict(planned.model_options)
-    if "max_length" in options and "max_length" not in planned.config.model_options:
-        options["max_length"] = data.preprocessing["max_length"]  # position table fits the data
-    return options
+def _prepare(planned: PlannedRun) -> PreparedData:
+    config, spec = planned.config, planned.spec
+    data = config.data
+    split = split_dataset(planned.dataset, data.val_fraction, data.test_fraction, config.seed)
+    return prepare_data(planned.dataset, split, image_size=data.image_size or spec.input_size,
+                        max_length=data.max_length or spec.input_size, min_freq=data.min_freq,
+                        max_vocab=data.max_vocab)
 
 
-def _build_model(planned: PlannedRun, data: Any, options: dict[str, Any]) -> Any:
+def _options(planned: PlannedRun, data: PreparedData) -> dict[str, Any]:
+    return resolve_build_options(planned.spec, planned.config.model.options, data.preprocessing)
+
+
+def _build(planned: PlannedRun, bundle: ModelBundle) -> nn.Module:
+    """The freshly seeded model, with starting weights loaded and the backbone frozen."""
     import torch
 
-    config = planned.config
-    torch.manual_seed(config.seed)
-    model = planned.spec.build(len(planned.dataset.class_names), in_channels=data.in_channels or 3,
-                               image_size=data.image_size, vocab_size=data.vocab_size, **options)
-    if config.weights:
-        report = load_local_weights(model, config.weights)
-        log.info("loaded weights from %s: %s", config.weights, report)
-    if config.freeze_backbone:
+    settings = planned.config.model
+    torch.manual_seed(planned.config.seed)
+    model = build_model(bundle)
+    if settings.weights:
+        report = load_local_weights(model, settings.weights)
+        log.info("loaded weights from %s: %s", settings.weights, report.format_text())
+    if settings.freeze_backbone:
         freeze_backbone(model, planned.spec)
     return model
+
+
+def _resume_state(folder: RunFolder) -> dict[str, Any] | None:
+    """The checkpoint to continue from; a first-layout checkpoint gets the best epoch's
+    weights from the weights file (it did not carry them)."""
+    if not folder.checkpoint.exists():
+        return None
+    state = load_checkpoint(folder.checkpoint)
+    best_epoch = (state.get("best") or {}).get("epoch")
+    if "best_model" not in state and best_epoch != state.get("epoch") and folder.weights.exists():
+        state["best_model"] = load_weights(folder.weights)[0]
+    return state

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.config import RunConfig
 from app.core.datasets import Dataset, TableOptions, load_dataset
-from app.core.engine import RunConfig
 from app.core.errors import ConfigError, DatasetError
 from app.core.palette import ArchitectureSpec, get_spec, list_specs
 
@@ -24,23 +24,17 @@ class PlannedRun:
     config: RunConfig
     spec: ArchitectureSpec
     dataset: Dataset
-    model_options: dict[str, Any]
 
     @property
     def name(self) -> str:
         return self.config.name or f"{self.spec.name} on {Path(self.dataset.path).name}"
 
 
-def table_options(config: RunConfig) -> TableOptions:
-    return TableOptions(text_column=config.text_column, label_column=config.label_column,
-                        delimiter=config.delimiter, has_header=config.has_header)
-
-
 def make_config(values: Mapping[str, Any], *, where: str = "") -> RunConfig:
     """A ``RunConfig`` from user values on top of the chosen architecture's training defaults.
 
     Precedence: explicit values, then the palette's defaults for the model (epochs, batch
-    size, optimiser, learning rate), then ``RunConfig``'s own defaults.
+    size, optimiser, learning rate), then the schema's own defaults.
     """
     defaults: dict[str, Any] = {}
     model = values.get("model")
@@ -48,7 +42,7 @@ def make_config(values: Mapping[str, Any], *, where: str = "") -> RunConfig:
         try:
             defaults = dict(get_spec(model).training_defaults)
         except ConfigError as error:
-            raise ConfigError(f"{where}: {error}" if where else str(error)) from None
+            raise error.prefixed(where) from None
     return RunConfig.from_mapping({**defaults, **values}, where=where)
 
 
@@ -58,21 +52,22 @@ def plan_run(config: RunConfig, *, where: str = "") -> PlannedRun:
     Raises ``ConfigError`` / ``DatasetError`` with messages prefixed by ``where``.
     """
     prefix = f"{where}: " if where else ""
+    model = config.model
     try:
-        spec = get_spec(config.model)
-        options = spec.options_with_defaults(config.model_options)
+        spec = get_spec(model.architecture)
+        spec.options_with_defaults(model.options)
     except ConfigError as error:
-        raise ConfigError(f"{prefix}{error}") from None
-    if config.weights and not Path(config.weights).is_file():
-        raise ConfigError(f"{prefix}weights file {config.weights} does not exist")
+        raise error.prefixed(where) from None
+    if model.weights and not Path(model.weights).is_file():
+        raise ConfigError(f"{prefix}weights file {model.weights} does not exist",
+                          fields=("weights",))
     try:
-        dataset = load_dataset(config.dataset, table_options(config))
+        dataset = load_dataset(config.data.dataset, TableOptions.from_config(config.data))
     except DatasetError as error:
         raise DatasetError(f"{prefix}{error}") from None
     if dataset.kind != spec.kind:
         fitting = ", ".join(s.name for s in list_specs(dataset.kind))
         raise ConfigError(
-            f"{prefix}model {spec.name!r} is for {spec.kind} data but {config.dataset} holds "
-            f"{dataset.kind} data; choose one of: {fitting}"
-        )
-    return PlannedRun(config=config, spec=spec, dataset=dataset, model_options=options)
+            f"{prefix}model {spec.name!r} is for {spec.kind} data but {config.data.dataset} "
+            f"holds {dataset.kind} data; choose one of: {fitting}", fields=("model",))
+    return PlannedRun(config=config, spec=spec, dataset=dataset)

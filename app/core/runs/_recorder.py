@@ -1,7 +1,8 @@
-"""The callback that writes a run's events into the catalog.
+"""The callback that writes a run's events into the catalog (rank zero only).
 
 Step losses are buffered and written with the epoch's metrics in one transaction, so the
-catalog costs one short write per epoch, not one per batch.
+catalog costs one short write per epoch, not one per batch. The run's files are recorded as
+artifacts (size, sha256) when it ends.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import os
 import socket
 from typing import TYPE_CHECKING
 
-from app.core.engine import Callback, EpochEnd, RunFiles, RunFinished, RunStarted, StepEnd
+from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, StepEnd
+from app.core.models import ARTIFACT_KINDS, RunFolder
 
 if TYPE_CHECKING:
     from app.core.catalog import Catalog
@@ -21,8 +23,10 @@ EPOCH_KEYS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr")
 
 
 class CatalogRecorder(Callback):
-    def __init__(self, catalog: Catalog, run_id: int, files: RunFiles) -> None:
-        self.catalog, self.run_id, self.files = catalog, run_id, files
+    rank_zero_only = True
+
+    def __init__(self, catalog: Catalog, run_id: int, folder: RunFolder) -> None:
+        self.catalog, self.run_id, self.folder = catalog, run_id, folder
         self._pending: list[tuple[str, int, int, float]] = []
 
     def on_run_start(self, event: RunStarted) -> None:
@@ -50,11 +54,9 @@ class CatalogRecorder(Callback):
         if self._pending:  # steps of an epoch that did not finish (stopped or diverged)
             self.catalog.log_metrics(self.run_id, self._pending)
             self._pending = []
-        for kind, path, fmt in (("checkpoint", self.files.checkpoint, "torch"),
-                                ("weights", self.files.weights, "safetensors"),
-                                ("predictions", self.files.predictions, "safetensors"),
-                                ("preprocessing", self.files.preprocessing, "json")):
+        for kind in ARTIFACT_KINDS:
+            path = self.folder.file(kind)
             if path.exists():
-                self.catalog.add_artifact(self.run_id, kind, path, fmt)
+                self.catalog.add_artifact(self.run_id, kind.kind, path, kind.format)
         self.catalog.finish_run(self.run_id, status=event.status, message=event.message,
                                 wall_seconds=event.wall_seconds, test_metrics=event.test_metrics)

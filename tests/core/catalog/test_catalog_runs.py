@@ -60,7 +60,9 @@ def test_create_run_stores_everything_given(
     assert thaw(run.config) == {"lr": 0.01, "layers": [32, 64]}
     assert thaw(run.environment) == {"gpu": None}
     assert run.epochs_done == 0 and run.started_at is None and run.test_metrics is None
-    assert run.run_dir == catalog.runs_root / str(run_id)
+    assert len(run.uid) == 32 and int(run.uid, 16) >= 0
+    assert run.run_dir == catalog.runs_root / run.uid  # folders are named by the global id
+    assert (run.study_id, run.trial_number) == (None, None)
     assert parse_timestamp(run.created_at).tzinfo is not None
 
 
@@ -258,7 +260,7 @@ def test_notes(catalog: Catalog, make_run: RunFactory):
 
 def test_run_dir_is_created_on_demand_next_to_the_catalog(catalog: Catalog, make_run: RunFactory):
     run_id = make_run()
-    expected = catalog.path.parent / "catalog_runs" / str(run_id)
+    expected = catalog.path.parent / "catalog_runs" / catalog.get_run_record(run_id).uid
     assert not expected.exists()
     assert catalog.run_dir(run_id) == expected
     assert expected.is_dir()
@@ -305,7 +307,7 @@ def _dead_pid() -> int:
 @pytest.mark.parametrize(
     ("status", "expected"),
     [("queued", False), ("completed", False), ("diverged", False), ("stopped", True),
-     ("failed", True)],
+     ("failed", True), ("interrupted", True), ("pruned", False)],
 )  # fmt: skip
 def test_resumable_by_status(catalog: Catalog, make_run: RunFactory, status: str, expected: bool):
     assert catalog.resumable(make_run(status=status)) is expected

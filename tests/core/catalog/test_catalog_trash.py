@@ -83,8 +83,8 @@ def test_empty_trash_deletes_trashed_runs_rows_and_files_only(
     keep, gone_a, gone_b, child = make_run(), make_run(), make_run(), None
     child = make_run(parent_run_id=gone_a)
     expected = 0
-    for run_id in (keep, gone_a, gone_b):
-        folder = catalog.run_dir(run_id)
+    folders = {run_id: catalog.run_dir(run_id) for run_id in (keep, gone_a, gone_b)}
+    for run_id, folder in folders.items():
         weights = folder / "model.safetensors"
         size = _write(weights, 1000 + run_id)
         size += _write(folder / "sub" / "notes.txt", 7 * run_id)
@@ -100,9 +100,9 @@ def test_empty_trash_deletes_trashed_runs_rows_and_files_only(
     assert report == TrashReport(runs_removed=2, bytes_reclaimed=expected)
     assert _ids(catalog) == [keep, child]
     assert catalog.count_runs(trashed=True) == 0
-    assert not (catalog.runs_root / str(gone_a)).exists()
-    assert not (catalog.runs_root / str(gone_b)).exists()
-    assert (catalog.runs_root / str(keep) / "model.safetensors").is_file()
+    assert not folders[gone_a].exists()
+    assert not folders[gone_b].exists()
+    assert (folders[keep] / "model.safetensors").is_file()
     assert catalog.get_run_record(child).parent_run_id is None
     with pytest.raises(CatalogError, match=f"no run {gone_a}"):
         catalog.get_run(gone_a)

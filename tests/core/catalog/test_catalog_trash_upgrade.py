@@ -43,10 +43,13 @@ def test_opening_a_v1_file_upgrades_it_and_keeps_every_row(v1_copy: Path):
 
     catalog = Catalog(v1_copy)
 
-    assert catalog.schema_version() == latest_version() == 2
+    assert catalog.schema_version() == latest_version() == 3
     after = _dump(v1_copy)
-    assert after["runs"] == [(*row, None) for row in before["runs"]]  # trashed_at appended
-    for table in ("datasets", "metrics", "artifacts", "tags"):
+    # v2 appended trashed_at; v3 appended uid, study_id and trial_number
+    assert [row[:-4] for row in after["runs"]] == before["runs"]
+    assert [(row[-4], row[-2], row[-1]) for row in after["runs"]] == [(None, None, None)] * 3
+    assert [row[:-1] for row in after["datasets"]] == before["datasets"]  # uid appended
+    for table in ("metrics", "artifacts", "tags"):
         assert after[table] == before[table]
     runs = catalog.list_runs(limit=None, sort="id")
     assert [run.name for run in runs] == ["boe on topics", "mlp on shapes", "fine-tune"]

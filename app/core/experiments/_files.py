@@ -1,7 +1,9 @@
 """Reading an experiment file: ``[defaults]``, ``[[experiment]]`` tables and their grids.
 
-Every problem is reported as a ``ConfigError`` naming the file, the experiment and the key
-(or the line and column of a TOML syntax error), before anything trains.
+Batch mode and the window read files with this one reader, so both accept exactly the same
+files. Every problem is reported as a ``ConfigError`` naming the file, the experiment and the
+key (or the line and column of a TOML syntax error), before anything trains. A grid becomes a
+study: each combination is one of its trials.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.engine import RunConfig
+from app.core.config import RunConfig
 from app.core.errors import ConfigError
+from app.core.jobs import GRID, StudyPlan, TrainJob, Trial
 from app.core.runs import make_config
 
 _TOP_LEVEL = {"defaults", "experiment"}
@@ -23,10 +26,16 @@ _PATH_KEYS = ("dataset", "weights")
 
 @dataclass(frozen=True)
 class Experiment:
-    """One run to make: its validated config and where in the file it came from."""
+    """One run to make: its validated config, where in the file it came from, and its place
+    in a grid's study (``None`` for a plain experiment)."""
 
     config: RunConfig
     where: str
+    trial: Trial | None = None
+
+    @property
+    def job(self) -> TrainJob:
+        return TrainJob(self.config, where=self.where, trial=self.trial)
 
 
 def read_experiments(path: Path) -> list[Experiment]:
@@ -79,8 +88,10 @@ def _expand(path: Path, number: int, table: dict[str, Any]) -> list[Experiment]:
     table = _split_model_options(table)
     keys = list(grid)
     combos = list(itertools.product(*(grid[k] for k in keys))) or [()]
+    study = StudyPlan(name=base, kind=GRID, space={k: list(grid[k]) for k in keys},
+                      sampler=GRID, planned_trials=len(combos)) if keys else None
     experiments = []
-    for combo in combos:
+    for number, combo in enumerate(combos):
         values = dict(table)
         for key, value in zip(keys, combo, strict=True):
             _assign(values, key, value)
@@ -88,7 +99,8 @@ def _expand(path: Path, number: int, table: dict[str, Any]) -> list[Experiment]:
             suffix = ", ".join(f"{k}={v}" for k, v in zip(keys, combo, strict=True))
             values["name"] = f"{base} [{suffix}]"
         values = _resolve_paths(path.parent, values)
-        experiments.append(Experiment(make_config(values, where=where), where))
+        trial = Trial(study, number) if study is not None else None
+        experiments.append(Experiment(make_config(values, where=where), where, trial))
     return experiments
 
 

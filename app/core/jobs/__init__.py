@@ -1,0 +1,9 @@
+"""Jobs the window's queue and batch mode run: train a config, resume a run (later: a search,
+a run in a subprocess), each with one event stream for whoever watches."""
+
+from app.core.jobs._events import JobEnded, RunCreated
+from app.core.jobs._jobs import Job, ResumeJob, TrainJob
+from app.core.jobs._study import GRID, StudyPlan, Trial, after_trial
+
+__all__ = ["GRID", "Job", "JobEnded", "ResumeJob", "RunCreated", "StudyPlan", "TrainJob",
+           "Trial", "after_trial"]

@@ -1,0 +1,90 @@
+"""Jobs: the units of work the window's queue and batch mode run, one after another.
+
+A job knows how to plan itself (fail early on bad input, before the catalog is touched) and
+how to run into a catalog with the caller's callbacks and stop token. Training a config and
+resuming a run are jobs now; a search or a run launched in a subprocess are further kinds with
+the same two methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.catalog import Catalog
+from app.core.config import RunConfig
+from app.core.engine import Callback, RunControl
+from app.core.jobs._study import Trial, after_trial
+from app.core.runs import PlannedRun, RunOutcome, execute, plan_run, resume
+
+OnCreated = Callable[[int], None]
+
+
+class Job:
+    """Base of the job kinds; ``label`` names it in queues and logs."""
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+    def plan(self) -> PlannedRun | None:
+        """Check everything that can be checked before training (``ModelDeskError``)."""
+        raise NotImplementedError
+
+    def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
+            control: RunControl | None = None,
+            on_created: OnCreated | None = None) -> RunOutcome:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class TrainJob(Job):
+    """Train ``config`` as a new catalog run (a study's trial when ``trial`` is set)."""
+
+    config: RunConfig
+    where: str = ""
+    trial: Trial | None = None
+    parent_run_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        config = self.config
+        return config.name or f"{config.model.architecture} on {Path(config.data.dataset).name}"
+
+    def plan(self) -> PlannedRun:
+        return plan_run(self.config, where=self.where)
+
+    def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
+            control: RunControl | None = None,
+            on_created: OnCreated | None = None) -> RunOutcome:
+        planned = self.plan()  # the dataset is memoised, so planning again is cheap
+        study_id = self.trial.study.ensure(catalog) if self.trial else None
+        outcome = execute(planned, catalog, callbacks=callbacks, control=control,
+                          parent_run_id=self.parent_run_id, study_id=study_id,
+                          trial_number=self.trial.number if self.trial else None,
+                          on_created=on_created)
+        if self.trial is not None and study_id is not None:
+            after_trial(catalog, study_id, self.trial.study.planned_trials)
+        return outcome
+
+
+@dataclass(frozen=True)
+class ResumeJob(Job):
+    """Continue a stopped, failed or interrupted catalog run from its last checkpoint."""
+
+    run_id: int
+
+    @property
+    def label(self) -> str:
+        return f"resume run {self.run_id}"
+
+    def plan(self) -> None:
+        return None  # planned against the catalog when it runs
+
+    def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
+            control: RunControl | None = None,
+            on_created: OnCreated | None = None) -> RunOutcome:
+        if on_created is not None:
+            on_created(self.run_id)
+        return resume(catalog, self.run_id, callbacks=callbacks, control=control)

@@ -85,6 +85,7 @@ def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     from app.core.catalog import Catalog
+    from app.core.jobs import JobEnded, TrainJob
     from app.core.runs import make_config
     from app.gui import create_application, open_window
     from app.gui.settings import Settings
@@ -104,14 +105,18 @@ def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
             loop.quit()
 
     # The loop ends on ``idle`` (the training thread has finished), so closing cannot race it.
-    window.queue.outcome.connect(lambda outcome: result.setdefault("outcome", outcome))
-    window.queue.failed.connect(lambda message: result.setdefault("failed", message))
+    def on_event(event: object) -> None:
+        if isinstance(event, JobEnded):
+            key, value = ("outcome", event.outcome) if event.outcome else ("failed", event.error)
+            result.setdefault(key, value)
+
+    window.queue.event.connect(on_event)
     window.queue.idle.connect(loop.quit)
     window.state.dataset_failed.connect(lambda message: finish("failed", message))
     QTimer.singleShot(TIMEOUT_MS, lambda: (finish("failed", "timed out"), window.queue.stop()))
     config = make_config({"dataset": str(sample), "model": SELF_TEST_MODEL, "epochs": 1,
                           "name": "self-test", "seed": 0})
-    window.queue.enqueue(config, catalog_path)
+    window.queue.enqueue(TrainJob(config), catalog_path)
     say(f"training {SELF_TEST_MODEL} on {sample.name} for 1 epoch into {catalog_path}")
     loop.exec()
     window.close()

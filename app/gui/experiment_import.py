@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.batch import Experiment, read_experiments
 from app.core.errors import ModelDeskError
+from app.core.experiments import Experiment, read_experiments
 
 MAX_LISTED = 20  # longer grids are summarised so the box stays on screen
 
@@ -50,7 +50,7 @@ def queue_experiments(window: QWidget, experiments: list[Experiment]) -> None:
     """Enqueue each run into the window's training queue, in file order."""
     catalog_path = window.state.catalog.path
     for experiment in experiments:
-        window.queue.enqueue(experiment.config, catalog_path)
+        window.queue.enqueue(experiment.job, catalog_path)
     window.show_page("Training")
     window.statusBar().showMessage(f"{len(experiments)} run(s) queued from the experiment file",
                                    8000)
@@ -66,9 +66,10 @@ def _summary(path: Path, experiments: list[Experiment]) -> str:
 
 
 def _label(experiment: Experiment) -> str:
-    config = experiment.config
-    name = config.name or f"{config.model} on {Path(config.dataset).name}"
-    return f"{name} — {config.model}, {config.epochs} epoch(s), {Path(config.dataset).name}"
+    config, job = experiment.config, experiment.job
+    dataset = Path(config.data.dataset).name
+    return (f"{job.label} — {config.model.architecture}, {config.training.epochs} epoch(s), "
+            f"{dataset}")
 
 
 def _show(box: QMessageBox) -> QMessageBox:

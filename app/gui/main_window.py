@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import app
+from app.core.engine import Paused
 from app.core.errors import ModelDeskError
 from app.gui.pages import PAGES
 from app.gui.state import AppState
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
         self.state.catalog_changed.connect(self._on_catalog_changed)
         self.state.dataset_failed.connect(self._on_dataset_failed)
         self.queue.queue_changed.connect(self._on_queue_changed)
-        self.queue.paused.connect(lambda _paused: self._on_queue_changed())
+        self.queue.event.connect(self._on_queue_event)
         # Detecting the device imports torch (seconds of CPU); start it once the window is up.
         QTimer.singleShot(DEVICE_DETECT_DELAY_MS, self._on_detect_device)
 
@@ -160,14 +161,18 @@ class MainWindow(QMainWindow):
     def _on_device(self, label: str) -> None:
         self.device_label.setText(f"device: {label}")
 
+    def _on_queue_event(self, event: object) -> None:
+        if isinstance(event, Paused):
+            self._on_queue_changed()
+
     def _on_queue_changed(self) -> None:
-        snapshot = self.queue.snapshot()
-        if snapshot["current"] is None:
+        current, pending = self.queue.labels()
+        if current is None:
             self.job_label.setText("idle")
             return
         state = "paused" if self.queue.is_paused else "training"
-        waiting = f" (+{len(snapshot['pending'])} queued)" if snapshot["pending"] else ""
-        self.job_label.setText(f"{state}: {snapshot['current']}{waiting}")
+        waiting = f" (+{len(pending)} queued)" if pending else ""
+        self.job_label.setText(f"{state}: {current}{waiting}")
 
     # ----------------------------------------------------------------------- drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override

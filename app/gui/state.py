@@ -14,14 +14,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.core.catalog import ENV_VAR, Catalog, resolve_catalog_path
+from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset
-from app.core.engine import RunConfig, config_fields
 from app.core.errors import ModelDeskError
 from app.core.palette import default_model, get_spec
 from app.gui.settings import Settings
 from app.gui.workers import run_in_background
 
-SPLIT_DEFAULTS = {"val_fraction": 0.1, "test_fraction": 0.2, "seed": 0}
+SPLIT_KEYS = ("val_fraction", "test_fraction", "seed")
 
 
 class AppState(QObject):
@@ -40,9 +40,10 @@ class AppState(QObject):
         self.table_options = TableOptions()
         remembered = settings.last_values()
         self.model_name = str(remembered.pop("model", "") or "")
-        known = {f.name for f in config_fields()}
+        params = {p.name: p for p in run_params()}
         self.values: dict[str, Any] = {
-            **SPLIT_DEFAULTS, **{k: v for k, v in remembered.items() if k in known}}
+            **{key: params[key].default for key in SPLIT_KEYS},
+            **{k: v for k, v in remembered.items() if k in params}}
         self.model_options: dict[str, Any] = {}
         # --catalog, then $MODELDESK_CATALOG, then the catalog used last time, then the default.
         path = catalog_path or (None if os.environ.get(ENV_VAR) else settings.last_catalog())

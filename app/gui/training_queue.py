@@ -1,63 +1,48 @@
-"""The training queue: configured runs start one after another in a worker thread.
+"""The training queue: core jobs start one after another in a worker thread.
 
-Owns at most one ``TrainingWorker`` and its ``QThread`` at a time and re-emits the worker's
-signals, so pages connect once to the queue and not to every new worker.
+Owns at most one ``TrainingWorker`` and its ``QThread`` at a time. Pages connect once to the
+queue's ``event`` signal, which carries every record the active job reports (see
+``TrainingWorker``), and dispatch on the record's type.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
-from app.core.engine import RunConfig
+from app.core.engine import Paused
+from app.core.jobs import Job
 from app.gui.workers import TrainingWorker
 
 
 @dataclass(frozen=True)
-class QueuedRun:
-    config: RunConfig | None  # None when resuming
+class QueuedJob:
+    job: Job
     catalog_path: Path
-    resume_run_id: int | None = None
 
     @property
     def label(self) -> str:
-        if self.resume_run_id is not None:
-            return f"resume run {self.resume_run_id}"
-        config = self.config
-        return config.name or f"{config.model} on {Path(config.dataset).name}"
+        return self.job.label
 
 
 class TrainingQueue(QObject):
     queue_changed = Signal()
-    run_created = Signal(int)
-    started = Signal(object)  # RunStarted
-    steps = Signal(object)  # list[StepEnd]
-    epoch = Signal(object)  # EpochEnd
-    paused = Signal(bool)
-    run_finished = Signal(object)  # RunFinished
-    outcome = Signal(object)  # RunOutcome
-    failed = Signal(str)
-    idle = Signal()  # the queue emptied and no run is active
+    event = Signal(object)  # the active job's records, in order (JobEnded last)
+    idle = Signal()  # the queue emptied and no job is active
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pending: list[QueuedRun] = []
-        self.current: QueuedRun | None = None
+        self.pending: list[QueuedJob] = []
+        self.current: QueuedJob | None = None
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
         self.is_paused = False
 
     # ----------------------------------------------------------------------------- API
-    def enqueue(self, config: RunConfig, catalog_path: Path) -> None:
-        self.pending.append(QueuedRun(config, Path(catalog_path)))
-        self.queue_changed.emit()
-        self._start_next()
-
-    def enqueue_resume(self, run_id: int, catalog_path: Path) -> None:
-        self.pending.append(QueuedRun(None, Path(catalog_path), run_id))
+    def enqueue(self, job: Job, catalog_path: Path) -> None:
+        self.pending.append(QueuedJob(job, Path(catalog_path)))
         self.queue_changed.emit()
         self._start_next()
 
@@ -68,7 +53,7 @@ class TrainingQueue(QObject):
 
     @property
     def busy(self) -> bool:
-        """A run is active: from its start until the queue has tidied up after it."""
+        """A job is active: from its start until the queue has tidied up after it."""
         return self._worker is not None
 
     def pause(self) -> None:
@@ -97,35 +82,32 @@ class TrainingQueue(QObject):
             self._on_thread_finished(thread)  # tidy up now; the queued signal finds it done
         return ended
 
+    def labels(self) -> tuple[str | None, list[str]]:
+        """The active job's label (or ``None``) and the waiting ones', for the queue list."""
+        return (self.current.label if self.current else None,
+                [queued.label for queued in self.pending])
+
     # ------------------------------------------------------------------------- helpers
     def _start_next(self) -> None:
         if self._worker is not None or not self.pending:
             return
-        job = self.pending.pop(0)
-        self.current = job
+        queued = self.pending.pop(0)
+        self.current = queued
         self.is_paused = False
-        worker = TrainingWorker(job.config, job.catalog_path, job.resume_run_id)
+        worker = TrainingWorker(queued.job, queued.catalog_path)
         thread = QThread()
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.run_created.connect(self.run_created)
-        worker.started.connect(self.started)
-        worker.steps.connect(self.steps)
-        worker.epoch.connect(self.epoch)
-        worker.paused.connect(self._on_paused)
-        worker.run_finished.connect(self.run_finished)
-        worker.outcome.connect(self.outcome)
-        worker.failed.connect(self.failed)
-        # Direct: quit must reach the thread even while the GUI thread waits in stop_all.
-        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.event.connect(self._on_event)
         thread.finished.connect(lambda: self._on_thread_finished(thread))
         self._worker, self._thread = worker, thread
         self.queue_changed.emit()
         thread.start()
 
-    def _on_paused(self, paused: bool) -> None:
-        self.is_paused = paused
-        self.paused.emit(paused)
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, Paused):
+            self.is_paused = event.paused
+        self.event.emit(event)
 
     def _on_thread_finished(self, thread: QThread) -> None:
         if thread is not self._thread:  # already tidied up by stop_all
@@ -141,8 +123,3 @@ class TrainingQueue(QObject):
             self._start_next()
         else:
             self.idle.emit()
-
-    def snapshot(self) -> dict[str, Any]:
-        """Labels of the active and waiting runs, for the queue list."""
-        return {"current": self.current.label if self.current else None,
-                "pending": [job.label for job in self.pending]}

@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
-from app.core.engine import Callback, EpochEnd, RunControl, RunFinished, RunStarted, StepEnd
+from app.core.engine import EpochEnd, EventStream, Paused, RunControl, RunFinished, StepEnd
 from app.core.errors import ModelDeskError
+from app.core.jobs import Job, JobEnded, RunCreated
 
 log = logging.getLogger(__name__)
 STEP_FLUSH_SECONDS = 0.05  # coalesce step events: at most ~20 signals a second
@@ -94,16 +96,20 @@ def run_in_background(owner: QObject, fn: Callable[[], Any], on_done: Callable[[
     return task
 
 
-class _SignalBridge(Callback):
-    """Engine callback → worker signals; step events are batched into lists."""
+@dataclass(frozen=True)
+class StepBatch:
+    """Step events coalesced on the training thread (at most ~20 deliveries a second)."""
 
-    def __init__(self, worker: TrainingWorker) -> None:
-        self.worker = worker
+    steps: tuple[StepEnd, ...]
+
+
+class _EventBridge(EventStream):
+    """Engine events → one signal; step events are batched into ``StepBatch`` records."""
+
+    def __init__(self, emit: Callable[[object], None]) -> None:
+        super().__init__(emit)
         self._steps: list[StepEnd] = []
         self._last_flush = 0.0
-
-    def on_run_start(self, event: RunStarted) -> None:
-        self.worker.started.emit(event)
 
     def on_step_end(self, event: StepEnd) -> None:
         self._steps.append(event)
@@ -113,65 +119,56 @@ class _SignalBridge(Callback):
 
     def on_epoch_end(self, event: EpochEnd) -> None:
         self._flush(time.monotonic())
-        self.worker.epoch.emit(event)
+        self.emit(event)
 
-    def on_paused(self, paused: bool) -> None:
+    def on_paused(self, event: Paused) -> None:
         self._flush(time.monotonic())
-        self.worker.paused.emit(paused)
+        self.emit(event)
 
     def on_run_end(self, event: RunFinished) -> None:
         self._flush(time.monotonic())
-        self.worker.run_finished.emit(event)
+        self.emit(event)
 
     def _flush(self, now: float) -> None:
         if self._steps:
-            self.worker.steps.emit(self._steps)
+            self.emit(StepBatch(tuple(self._steps)))
             self._steps = []
         self._last_flush = now
 
 
 class TrainingWorker(QObject):
-    """Plans and executes one run in a ``QThread``; stop/pause go through ``RunControl``."""
+    """Runs one core job in a ``QThread``; stop/pause go through ``RunControl``.
 
-    run_created = Signal(int)
-    started = Signal(object)  # RunStarted
-    steps = Signal(object)  # list[StepEnd]
-    epoch = Signal(object)  # EpochEnd
-    paused = Signal(bool)
-    run_finished = Signal(object)  # RunFinished
-    outcome = Signal(object)  # RunOutcome, after the catalog is written
-    failed = Signal(str)  # the run could not start (bad data or config) or crashed
-    done = Signal()  # always last
+    Everything the job reports arrives as records on one signal, ``event``: ``RunCreated``,
+    ``RunStarted``, ``StepBatch``, ``EpochEnd``, ``Paused``, ``RunFinished`` and, always last,
+    ``JobEnded`` (the outcome, or the message saying why the job could not run).
+    """
 
-    def __init__(self, config: Any, catalog_path: Path, resume_run_id: int | None = None) -> None:
+    event = Signal(object)
+
+    def __init__(self, job: Job, catalog_path: Path) -> None:
         super().__init__()
-        self.config = config
+        self.job = job
         self.catalog_path = Path(catalog_path)
-        self.resume_run_id = resume_run_id
         self.control = RunControl()
 
     @Slot()
     def run(self) -> None:
         from app.core.catalog import Catalog
-        from app.core.runs import execute, plan_run, resume
 
-        bridge = _SignalBridge(self)
         try:
-            catalog = Catalog(self.catalog_path)
-            if self.resume_run_id is not None:
-                self.run_created.emit(self.resume_run_id)
-                outcome = resume(catalog, self.resume_run_id, callbacks=(bridge,),
-                                 control=self.control)
-            else:
-                planned = plan_run(self.config)
-                outcome = execute(planned, catalog, callbacks=(bridge,), control=self.control,
-                                  on_created=self.run_created.emit)
+            outcome = self.job.run(Catalog(self.catalog_path),
+                                   callbacks=(_EventBridge(self.event.emit),),
+                                   control=self.control,
+                                   on_created=lambda run_id: self.event.emit(RunCreated(run_id)))
         except Exception as error:  # shown in the window, never a crash
-            self.failed.emit(user_message(error))
+            self.event.emit(JobEnded(error=user_message(error)))
         else:
-            self.outcome.emit(outcome)
+            self.event.emit(JobEnded(outcome=outcome))
         finally:
-            self.done.emit()
+            thread = QThread.currentThread()
+            if thread is not None:
+                thread.quit()  # the job is done: let the worker's thread finish
 
     # Safe from any thread: they only set flags the loop reads between steps.
     def request_stop(self) -> None:

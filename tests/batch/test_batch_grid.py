@@ -8,7 +8,7 @@ from cli_helpers import CliRunner, write_toml
 from factories import write_text_table
 from safetensors.torch import load_file
 
-from app.batch import read_experiments
+from app.core.experiments import read_experiments
 from app.core.catalog import Catalog
 from app.core.palette import get_spec
 
@@ -147,8 +147,8 @@ lr = 0.02
     first, second = (e.config for e in read_experiments(experiments))
     bag, mlp = get_spec("bag_of_embeddings").training_defaults, get_spec("mlp").training_defaults
 
-    assert (first.epochs, first.lr, first.batch_size) == (bag["epochs"], bag["lr"],
-                                                          bag["batch_size"])
-    assert (second.epochs, second.lr) == (mlp["epochs"], 0.02)
-    assert first.optimizer == second.optimizer == "sgd"
-    assert first.momentum == 0.9 and first.scheduler == "none"  # RunConfig's own defaults
+    one, two = first.training, second.training
+    assert (one.epochs, one.lr, one.batch_size) == (bag["epochs"], bag["lr"], bag["batch_size"])
+    assert (two.epochs, two.lr) == (mlp["epochs"], 0.02)
+    assert one.optimizer == two.optimizer == "sgd"
+    assert one.momentum == 0.9 and one.scheduler == "none"  # the schema's own defaults

@@ -53,7 +53,7 @@ def _epochs(catalog: Catalog, run_id: int, key: str) -> list[int]:
 
 def _assert_artifacts_match_files(catalog: Catalog, run_id: int) -> None:
     artifacts = {a.kind: a for a in catalog.get_run(run_id).artifacts}
-    assert {"checkpoint", "weights", "predictions", "preprocessing"} <= set(artifacts)
+    assert {"checkpoint", "weights", "bundle", "predictions"} <= set(artifacts)
     for artifact in artifacts.values():
         assert artifact.path.is_file()
         assert file_digest(artifact.path) == (artifact.size_bytes, artifact.sha256)

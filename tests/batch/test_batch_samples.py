@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import MAIN, REPO
 
-from app.batch import read_experiments
+from app.core.experiments import read_experiments
 from app.core.catalog import Catalog
 from app.core.catalog._files import file_digest
 
@@ -49,7 +49,7 @@ def test_bundled_samples_train_and_are_recorded(tmp_path: Path) -> None:
     torch_version = metadata.version("torch")
     for record in records:
         config = expected[record["name"]]
-        model, epochs = config.model, config.epochs
+        model, epochs = config.model.architecture, config.training.epochs
         assert set(record) >= SUMMARY_KEYS
         assert (record["status"], record["model"]) == ("completed", model)
         assert record["test_accuracy"] >= FLOOR, record
@@ -66,7 +66,7 @@ def test_bundled_samples_train_and_are_recorded(tmp_path: Path) -> None:
         for key in ("train_loss", "val_loss", "val_accuracy"):
             assert [p.step for p in detail.history[key]] == list(range(1, epochs + 1)), key
         artifacts = {a.kind: a for a in detail.artifacts}
-        assert set(artifacts) == {"checkpoint", "weights", "predictions", "preprocessing"}
+        assert set(artifacts) == {"checkpoint", "weights", "bundle", "predictions"}
         for artifact in artifacts.values():
             assert artifact.path.is_file()
             assert file_digest(artifact.path) == (artifact.size_bytes, artifact.sha256)
@@ -75,5 +75,5 @@ def test_bundled_samples_train_and_are_recorded(tmp_path: Path) -> None:
     topics = {r["dataset_fingerprint"] for r in records if r["name"].startswith("topics")}
     assert len(topics) == 1  # one table, one fingerprint
     assert topics != {by_name["shapes-cnn"]["dataset_fingerprint"]}
-    paths = {config.dataset for config in expected.values()}
+    paths = {config.data.dataset for config in expected.values()}
     assert len(catalog.list_datasets()) == len(paths)  # each dataset registered once

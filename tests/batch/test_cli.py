@@ -84,7 +84,8 @@ threads = 1
     assert f"catalog {from_env}" in result.out
     run = Catalog(from_env).get_run_record(1)
     assert (run.name, run.status) == ("bag_of_embeddings on table.csv", "completed")
-    assert (from_env.parent / "catalog_runs" / "1" / "model.safetensors").is_file()
+    assert run.run_dir == from_env.parent / "catalog_runs" / run.uid
+    assert (run.run_dir / "model.safetensors").is_file()
 
 
 # --------------------------------------------------------------------------- --inspect

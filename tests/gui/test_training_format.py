@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.engine import RunConfig
-from app.gui.pages._training_format import byte_size, config_summary, device_name, duration, rate
+from app.gui.pages._training_format import byte_size, config_summary, duration, rate
 from app.gui.pages._training_plots import ExponentialSmoother
 
 
@@ -27,7 +27,6 @@ def test_sizes_rates_and_devices() -> None:
     assert byte_size(0) == "—" and byte_size(512) == "512 B"
     assert byte_size(3 * 1024**3) == "3.0 GB"
     assert rate(1234.5) == "1,234 samples/s" and rate(12.34) == "12.3 samples/s"
-    assert device_name("cuda:0 (NVIDIA H100)") == "cuda:0" and device_name("cpu") == "cpu"
 
 
 def test_smoothing_starts_at_the_first_value_and_follows_slowly() -> None:

@@ -26,7 +26,7 @@ from app.core.errors import CatalogError
 
 APPLICATION_ID = 0x4D444B43  # "MDKC": marks an SQLite file as a ModelDesk catalog
 
-_WHAT_TO_DO = "choose another file name for the catalog; this file was left as it was"
+_WHAT_TO_DO = "choose another file name for the catalog"
 
 
 def check_identity(path: Path) -> int:

@@ -262,7 +262,7 @@ class StudyRecord:
     uid: str
     name: str
     kind: str
-    space: Any
+    space: Mapping[str, Any]
     sampler: str
     metric: str | None
     direction: str | None

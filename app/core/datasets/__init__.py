@@ -7,7 +7,7 @@ No Qt here, and torch is imported only inside the functions that build tensors, 
 from app.core.datasets._image_cache import clear_image_cache, decode_count, default_channels
 from app.core.datasets._inference import encode_for_inference
 from app.core.datasets._load import clear_dataset_cache, load_dataset
-from app.core.datasets._prepare import PreparedData, TensorSplit, prepare_data
+from app.core.datasets._prepare import PreparedData, TensorSplit, fit_vocabulary, prepare_data
 from app.core.datasets._preprocessing import (
     ImagePreprocessing,
     Preprocessing,
@@ -39,6 +39,7 @@ __all__ = [
     "decode_count",
     "default_channels",
     "encode_for_inference",
+    "fit_vocabulary",
     "load_dataset",
     "prepare_data",
     "preprocessing_from_json",

@@ -130,11 +130,18 @@ def _prepare_texts(dataset: Dataset, split: Split, max_length: int, min_freq: in
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ConfigError(f"{name} must be an integer of at least {least}; got "
                                   f"{value!r}", fields=(name,))
-        vocab = Vocabulary.build((tokenize(texts[i]) for i in split.train), min_freq, max_vocab)
-        fitted = TextPreprocessing(vocab, max_length)
+        fitted = TextPreprocessing(fit_vocabulary(dataset, split, min_freq, max_vocab),
+                                   max_length)
     ids = encode_texts(fitted.vocabulary, texts, fitted.max_length)
     return PreparedData("text", dataset.class_names, *_parts(dataset, split, ids),
                         preprocessing=fitted)
+
+
+def fit_vocabulary(dataset: Dataset, split: Split, min_freq: int = 1,
+                   max_vocab: int = 20000) -> Vocabulary:
+    """The vocabulary a run builds: tokens of the training split only."""
+    texts = dataset.texts or ()
+    return Vocabulary.build((tokenize(texts[i]) for i in split.train), min_freq, max_vocab)
 
 
 def _parts(dataset: Dataset, split: Split,

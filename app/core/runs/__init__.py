@@ -2,8 +2,10 @@
 
 from app.core.runs._environment import environment
 from app.core.runs._execute import RunOutcome, execute, resume
-from app.core.runs._plan import PlannedRun, make_config, plan_run
+from app.core.runs._inputs import ModelInputs, inputs_key, model_inputs
+from app.core.runs._plan import PlannedRun, default_values, make_config, plan_run
 from app.core.runs._recorder import EPOCH_KEYS, STEP_LOSS, CatalogRecorder
 
-__all__ = ["EPOCH_KEYS", "STEP_LOSS", "CatalogRecorder", "PlannedRun", "RunOutcome",
-           "environment", "execute", "make_config", "plan_run", "resume"]
+__all__ = ["EPOCH_KEYS", "STEP_LOSS", "CatalogRecorder", "ModelInputs", "PlannedRun",
+           "RunOutcome", "default_values", "environment", "execute", "inputs_key", "make_config",
+           "model_inputs", "plan_run", "resume"]

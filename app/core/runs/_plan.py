@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.config import RunConfig
+from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset
 from app.core.errors import ConfigError, DatasetError
 from app.core.palette import ArchitectureSpec, get_spec, list_specs
@@ -28,6 +28,22 @@ class PlannedRun:
     @property
     def name(self) -> str:
         return self.config.name or f"{self.spec.name} on {Path(self.dataset.path).name}"
+
+
+def default_values(model: str | None = None) -> dict[str, Any]:
+    """The flat values a fresh run of ``model`` starts from: the schema's defaults under the
+    palette's training defaults, and the architecture's option defaults in ``model_options``.
+    Without a (known) model, the schema's defaults alone."""
+    values = {p.name: p.default for p in run_params()}
+    try:
+        spec = get_spec(model) if model else None
+    except ConfigError:
+        spec = None
+    if spec is not None:
+        values.update(spec.training_defaults)
+        values["model"] = spec.name
+        values["model_options"] = spec.options_with_defaults({})
+    return values
 
 
 def make_config(values: Mapping[str, Any], *, where: str = "") -> RunConfig:

@@ -1,7 +1,7 @@
 """The run detail's Config tab: every setting, with the ones the user changed highlighted.
 
-"Default" means what a new run of the same model would get: ``RunConfig``'s defaults under
-the palette's training defaults and hyperparameter defaults for that architecture.
+"Default" means what a new run of the same model would get (the core's ``default_values``);
+stored configs of any version are read through the config upgrade chain.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import thaw
-from app.core.engine import config_fields
+from app.core.config import upgrade_config
 from app.core.errors import ModelDeskError
-from app.core.palette import get_spec
+from app.core.runs import default_values
 
 CHANGED_BACKGROUND = "#FFF4D6"
 IDENTITY = frozenset({"name", "dataset", "model"})  # always set; never "changed"
@@ -33,24 +33,19 @@ IDENTITY = frozenset({"name", "dataset", "model"})  # always set; never "changed
 
 def config_defaults(model: str) -> dict[str, Any]:
     """The values a fresh run of ``model`` starts from (flattened ``model_options.*`` keys)."""
-    defaults: dict[str, Any] = {}
-    for field in config_fields():
-        defaults[field.name] = (field.default_factory() if callable(field.default_factory)
-                                else field.default)
-    defaults.pop("model_options", None)
-    try:
-        spec = get_spec(model)
-    except ModelDeskError:
-        return defaults
-    defaults.update(spec.training_defaults)
-    for name, value in spec.options_with_defaults({}).items():
-        defaults[f"model_options.{name}"] = value
+    defaults = default_values(model)
+    options = defaults.pop("model_options", None) or {}
+    defaults.update({f"model_options.{name}": value for name, value in options.items()})
     return defaults
 
 
 def flatten_config(config: Mapping[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {}
-    for key, value in thaw(config).items():
+    try:
+        stored = upgrade_config(thaw(config))
+    except ModelDeskError:  # written by a newer ModelDesk: show it as it is
+        stored = thaw(config)
+    for key, value in stored.items():
         if key == "model_options" and isinstance(value, dict):
             flat.update({f"model_options.{name}": option for name, option in value.items()})
         else:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from app.core.catalog import RunDetail
 from app.core.errors import ModelDeskError
+from app.core.jobs import ResumeJob
 from app.gui.colors import run_color
 from app.gui.pages._catalog_config import ConfigTab
 from app.gui.pages._catalog_metrics import MetricsTab
@@ -159,9 +160,9 @@ class RunDetailView(QWidget):
 
     def _update_resume(self) -> None:
         run = self.detail.run if self.detail else None
-        queued = {job.resume_run_id for job in self.queue.pending}
-        if self.queue.current is not None:
-            queued.add(self.queue.current.resume_run_id)
+        active = [self.queue.current] if self.queue.current is not None else []
+        queued = {queued.job.run_id for queued in (*active, *self.queue.pending)
+                  if isinstance(queued.job, ResumeJob)}
         can = (run is not None and run.trashed_at is None and run.id not in queued
                and self.state.catalog.resumable(run.id))
         self.resume_button.setVisible(bool(can))
@@ -170,7 +171,7 @@ class RunDetailView(QWidget):
     def _on_resume(self) -> None:
         if self.detail is None:
             return
-        self.queue.enqueue_resume(self.detail.run.id, self.state.catalog.path)
+        self.queue.enqueue(ResumeJob(self.detail.run.id), self.state.catalog.path)
         self.resume_button.hide()
 
     def _on_tags_edited(self, tags: list[str]) -> None:

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.config import run_param
 from app.core.datasets import Dataset, Split, split_dataset
 from app.core.errors import ModelDeskError
-from app.gui.state import SPLIT_DEFAULTS, AppState
+from app.gui.state import AppState
 
 INVALID_STYLE = "background: #FBE3D6;"
 ERROR_STYLE = "color: #B34700;"
@@ -87,7 +88,7 @@ class SplitPanel(QWidget):
         values = self.state.values
         for box, key, kind in ((self.val, "val_fraction", float),
                                (self.test, "test_fraction", float), (self.seed, "seed", int)):
-            value = SPLIT_DEFAULTS[key]
+            value = run_param(key).default
             with contextlib.suppress(TypeError, ValueError):
                 value = kind(values.get(key, value))
             if box.value() != value:

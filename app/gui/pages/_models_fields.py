@@ -1,24 +1,25 @@
-"""The Models page's form, derived from the core's schemas rather than written per field.
+"""The Models page's form, adapted from the core's parameters rather than written per field.
 
-Run settings come from ``config_fields()`` (help, group, bounds, choices in each field's
-metadata); an architecture's options come from its ``HyperParam``s, checked by their own
-``validate``. This module only decides which fields the page shows, their labels, and which
-ones hide under "Advanced". ``cross_field_errors`` asks ``RunConfig.from_mapping`` about the
-whole set, so rules such as ``val_fraction + test_fraction < 1`` live in the core only.
+Run settings come from ``run_params()`` and an architecture's options from its ``Param``s;
+``field_for`` is the one adapter from a parameter to a form field. This module only decides
+which fields the page shows, their labels and placeholders, and which ones hide under
+"Advanced". ``cross_field_errors`` asks ``RunConfig.from_mapping`` about the whole set and
+marks the fields its ``ConfigError`` names, so rules such as ``val_fraction + test_fraction <
+1`` live in the core only.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.engine import RunConfig, config_fields
-from app.core.errors import ModelDeskError
+from app.core.config import Param, RunConfig, run_param, run_params
+from app.core.errors import ConfigError
 from app.core.palette import ArchitectureSpec
 from app.gui.widgets.config_form import FieldSpec
 
 TRAINING, DATA = "Training", "Data and run"
+OPTION_PREFIX = "model_options."
 
 # (name, advanced) in display order; which size field appears depends on the data kind.
 _TRAINING = (("epochs", False), ("batch_size", False), ("optimizer", False), ("lr", False),
@@ -47,52 +48,38 @@ _ENABLED_IF = {
     "step_size": lambda v: v.get("scheduler") in ("step", "plateau"),
     "gamma": lambda v: v.get("scheduler") in ("step", "plateau"),
 }
+_SUGGESTIONS = {"device": ("auto", "cpu", "cuda", "mps")}
 
 
 def label_for(name: str) -> str:
     return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
+def field_for(param: Param, *, default: Any = None, group: str = "", advanced: bool = False,
+              placeholder: str = "") -> FieldSpec:
+    """The form field of a core parameter."""
+    return FieldSpec(param=param, label=label_for(param.name),
+                     default=param.default if default is None else default,
+                     placeholder=placeholder, group=group or param.group, advanced=advanced,
+                     suggestions=_SUGGESTIONS.get(param.name),
+                     enabled_if=_ENABLED_IF.get(param.name))
+
+
 def run_fields(spec: ArchitectureSpec) -> list[FieldSpec]:
     """Training and data/run fields for ``spec``'s kind, defaults from the spec then schema."""
-    schema = {f.name: f for f in config_fields()}
     shown = [(name, TRAINING, adv) for name, adv in _TRAINING]
     shown += [(name, DATA, adv) for name, adv in _DATA[spec.kind]]
-    fields = []
-    for name, group, advanced in shown:
-        f = schema[name]
-        rules = f.metadata
-        annotation = str(f.type)
-        kind = {"int": int, "float": float, "bool": bool}.get(annotation.split("|")[0].strip(), str)
-        default = spec.training_defaults.get(name, f.default)
-        placeholder = ""
-        if name == "image_size":
-            placeholder = f"model default ({spec.input_size} px)"
-        elif name == "max_length":
-            placeholder = f"model default ({spec.input_size} tokens)"
-        elif name == "threads":
-            placeholder = "torch's choice"
-        elif name == "name":
-            placeholder = "optional; e.g. 'baseline'"
-        fields.append(FieldSpec(
-            name=name, label=label_for(name), type=kind, default=default, help=rules["help"],
-            min=rules.get("min"), max=rules.get("max"),
-            exclusive_min=bool(rules.get("exclusive_min")),
-            choices=tuple(rules["choices"]) if rules.get("choices") else None,
-            suggestions=("auto", "cpu", "cuda", "mps") if name == "device" else None,
-            optional="None" in annotation,
-            placeholder=placeholder, group=group, advanced=advanced,
-            enabled_if=_ENABLED_IF.get(name)))
-    return fields
+    placeholders = {"image_size": f"model default ({spec.input_size} px)",
+                    "max_length": f"model default ({spec.input_size} tokens)",
+                    "threads": "torch's choice", "name": "optional; e.g. 'baseline'"}
+    return [field_for(run_param(name), default=spec.training_defaults.get(name), group=group,
+                      advanced=advanced, placeholder=placeholders.get(name, ""))
+            for name, group, advanced in shown]
 
 
 def option_fields(spec: ArchitectureSpec) -> list[FieldSpec]:
-    """One field per hyperparameter of ``spec``, checked by ``HyperParam.validate``."""
-    return [FieldSpec(name=p.name, label=label_for(p.name), type=p.type, default=p.default,
-                      help=p.help, min=p.min, max=p.max, choices=p.choices,
-                      group=f"Architecture: {spec.name}",
-                      check=lambda value, p=p: p.validate(value))
-            for p in spec.hyperparams]
+    """One field per hyperparameter of ``spec``."""
+    return [field_for(p, group=f"Architecture: {spec.name}") for p in spec.hyperparams]
 
 
 def cross_field_errors(values: Mapping[str, Any], model: str, model_options: Mapping[str, Any],
@@ -102,20 +89,20 @@ def cross_field_errors(values: Mapping[str, Any], model: str, model_options: Map
     Only keys of the schema are passed (other pages may keep more in ``state.values``); a
     message naming no field is returned under ``""``.
     """
-    known = {f.name for f in config_fields()}
+    known = {p.name for p in run_params()}
     mapping = {k: v for k, v in values.items() if k in known}
     mapping.update(dataset=dataset or "(no dataset yet)", model=model or "(none)",
                    model_options=dict(model_options))
     try:
         RunConfig.from_mapping(mapping)
-    except ModelDeskError as error:
-        return fields_named(str(error), known - {"dataset", "model"})
+    except ConfigError as error:
+        return errors_by_field(error)
     return {}
 
 
-def fields_named(message: str, names: set[str]) -> dict[str, str]:
-    """``{field: message}`` for every field ``message`` mentions (quoted or bare)."""
-    mentioned = [n for n in re.findall(r"'(\w+)'", message) if n in names]
-    if not mentioned:  # "val_fraction + test_fraction must be below 1"
-        mentioned = [n for n in re.findall(r"\b\w+_\w+\b", message) if n in names]
-    return {n: message for n in dict.fromkeys(mentioned)} or {"": message}
+def errors_by_field(error: ConfigError) -> dict[str, str]:
+    """``{field: message}`` for every field the error names (options by their own name);
+    ``{"": message}`` when it names none the form shows."""
+    names = [name.removeprefix(OPTION_PREFIX) for name in error.fields
+             if name not in ("dataset", "model")]
+    return {name: str(error) for name in names} or {"": str(error)}

@@ -1,78 +1,43 @@
 """Parameter counts for the palette, computed on the thread pool.
 
-A count depends on the data (class count; image channels; the vocabulary a run would build),
-so ``data_facts`` derives those the way a run does: channels as ``prepare_data`` picks them,
-the vocabulary from the training split only. ``describe`` imports torch, so everything here
-runs through ``run_in_background``; results carry a generation number and stale ones (the
-dataset or settings changed meanwhile) are dropped.
+A count depends on the data (class count; image channels; the vocabulary a run would build);
+the core's ``model_inputs`` derives those the way a run does. ``describe`` imports torch, so
+everything here runs through ``run_in_background``; results carry a generation number and
+stale ones (the dataset or settings changed meanwhile) are dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.datasets import Dataset, Vocabulary, split_dataset, tokenize
+from app.core.datasets import Dataset
 from app.core.errors import ModelDeskError
 from app.core.palette import ArchitectureSpec, ModelSummary, describe
+from app.core.runs import ModelInputs, inputs_key, model_inputs
 from app.gui.workers import run_in_background
 
-# Settings that change the vocabulary (text) — a change means counting again.
-_VOCAB_KEYS = ("val_fraction", "test_fraction", "seed", "min_freq", "max_vocab")
 
-
-@dataclass(frozen=True)
-class DataFacts:
-    """What a model's size depends on in the data."""
-
-    num_classes: int
-    in_channels: int = 3
-    vocab_size: int | None = None
-
-
-def facts_key(dataset: Dataset, values: Mapping[str, Any]) -> tuple:
-    if dataset.kind != "text":
-        return (dataset.fingerprint,)
-    return (dataset.fingerprint, *(values.get(k) for k in _VOCAB_KEYS))
-
-
-def data_facts(dataset: Dataset, values: Mapping[str, Any]) -> DataFacts:
-    """Class count, channels and vocabulary size a run on ``dataset`` would use (no torch)."""
-    num_classes = len(dataset.class_names)
-    if dataset.kind == "image":
-        # Private on purpose: the same rule prepare_data applies (see the reply to the
-        # datasets owner: re-export ``default_channels`` from app.core.datasets).
-        from app.core.datasets import default_channels
-
-        return DataFacts(num_classes, in_channels=default_channels(dataset))
-    texts = dataset.texts or ()
+def describe_for(spec: ArchitectureSpec, facts: ModelInputs,
+                 options: Mapping[str, Any] | None = None,
+                 image_size: int | None = None) -> ModelSummary | ModelDeskError:
+    """``describe`` for the data, or the error saying why these settings cannot build the
+    model (it names the fields at fault). Imports torch: call it on the thread pool."""
     try:
-        split = split_dataset(dataset, float(values.get("val_fraction", 0.1)),
-                              float(values.get("test_fraction", 0.2)), int(values.get("seed", 0)))
-        train = split.train
-    except (ModelDeskError, ValueError, TypeError):
-        train = range(len(texts))  # an invalid split is reported by the form; count roughly
-    vocab = Vocabulary.build((tokenize(texts[i]) for i in train),
-                             int(values.get("min_freq", 1)), int(values.get("max_vocab", 20000)))
-    return DataFacts(num_classes, vocab_size=len(vocab))
-
-
-def describe_for(spec: ArchitectureSpec, facts: DataFacts, options: Mapping[str, Any] | None = None,
-                 image_size: int | None = None) -> ModelSummary:
-    """``describe`` for the data; imports torch, so call it on the thread pool."""
-    return describe(spec, facts.num_classes, in_channels=facts.in_channels,
-                    image_size=image_size if spec.kind == "image" else None,
-                    vocab_size=facts.vocab_size, **dict(options or {}))
+        return describe(spec, facts.num_classes, in_channels=facts.in_channels,
+                        image_size=image_size if spec.kind == "image" else None,
+                        vocab_size=facts.vocab_size, **dict(options or {}))
+    except ModelDeskError as error:
+        return error
 
 
 class SizeEstimator(QObject):
     """Counts parameters for the palette cards and for the selected, configured model.
 
     ``card_ready(name, result)`` and ``selected_ready(result)`` carry a ``ModelSummary`` or,
-    when the model cannot be built with those settings, the message saying why.
+    when the model cannot be built with those settings, the error (or message) saying why.
     """
 
     card_ready = Signal(str, object)
@@ -82,7 +47,7 @@ class SizeEstimator(QObject):
         super().__init__(parent)
         self._generation = 0
         self._facts_key: tuple | None = None
-        self._facts: DataFacts | None = None
+        self._facts: ModelInputs | None = None
         self._specs: tuple[ArchitectureSpec, ...] = ()
         self._selected: tuple | None = None  # (spec, options, image_size) awaiting facts
         self._request = 0
@@ -90,7 +55,7 @@ class SizeEstimator(QObject):
     def refresh(self, dataset: Dataset | None, values: Mapping[str, Any],
                 specs: Sequence[ArchitectureSpec]) -> bool:
         """Recount the cards if the data facts changed; True when a count was started."""
-        key = facts_key(dataset, values) if dataset is not None else None
+        key = inputs_key(dataset, values) if dataset is not None else None
         if key == self._facts_key and tuple(specs) == self._specs:
             return False
         self._generation += 1
@@ -99,7 +64,7 @@ class SizeEstimator(QObject):
             return False
         generation = self._generation
         snapshot = dict(values)
-        run_in_background(self, lambda: data_facts(dataset, snapshot),
+        run_in_background(self, lambda: model_inputs(dataset, snapshot),
                           lambda facts: self._on_facts(generation, facts),
                           lambda message: self._on_facts_failed(generation, message))
         return True
@@ -112,7 +77,7 @@ class SizeEstimator(QObject):
             self._start_selected()
 
     # ------------------------------------------------------------------------ handlers
-    def _on_facts(self, generation: int, facts: DataFacts) -> None:
+    def _on_facts(self, generation: int, facts: ModelInputs) -> None:
         if generation != self._generation:
             return
         self._facts = facts
@@ -139,7 +104,7 @@ class SizeEstimator(QObject):
 
         self._describe(spec, self._facts, options, image_size, deliver)
 
-    def _describe(self, spec: ArchitectureSpec, facts: DataFacts, options: dict[str, Any],
+    def _describe(self, spec: ArchitectureSpec, facts: ModelInputs, options: dict[str, Any],
                   image_size: int | None, deliver: Any) -> None:
         generation = self._generation
 

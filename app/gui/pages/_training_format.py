@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from app.core.engine import RunConfig
+from app.core.config import RunConfig
 
 
 def config_summary(config: RunConfig) -> str:
     """One line saying what Start would train, e.g. ``small_cnn on shapes · 20 epochs · ...``."""
-    parts = [f"<b>{config.model}</b> on <b>{Path(config.dataset).name}</b>",
-             f"{config.epochs} epoch{'s' if config.epochs != 1 else ''}",
-             f"batch {config.batch_size}",
-             f"{config.optimizer} lr {config.lr:g}",
-             f"device {config.device}"]
+    training = config.training
+    parts = [f"<b>{config.model.architecture}</b> on <b>{Path(config.data.dataset).name}</b>",
+             f"{training.epochs} epoch{'s' if training.epochs != 1 else ''}",
+             f"batch {training.batch_size}",
+             f"{training.optimizer} lr {training.lr:g}",
+             f"device {config.runtime.device}"]
     if config.name:
         parts.insert(0, f"“{config.name}”")
     return " · ".join(parts)
@@ -58,8 +59,3 @@ def rate(samples_per_second: float | None) -> str:
     if samples_per_second >= 100:
         return f"{samples_per_second:,.0f} samples/s"
     return f"{samples_per_second:.1f} samples/s"
-
-
-def device_name(label: str) -> str:
-    """``cuda:0 (NVIDIA H100)`` → ``cuda:0``: the part ``torch.device`` understands."""
-    return (label or "cpu").split(" ", 1)[0]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.engine import Paused
 from app.gui.training_queue import TrainingQueue
 
 PENDING_ROLE = Qt.ItemDataRole.UserRole  # index into queue.pending, None for the active run
@@ -36,21 +37,21 @@ class QueueView(QGroupBox):
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         queue.queue_changed.connect(self.refresh)
-        queue.paused.connect(lambda _paused: self.refresh())
+        queue.event.connect(lambda event: self.refresh() if isinstance(event, Paused) else None)
         self.refresh()
 
     def refresh(self) -> None:
-        snapshot = self.queue.snapshot()
+        current, pending = self.queue.labels()
         self.list.clear()
-        if snapshot["current"] is not None:
+        if current is not None:
             word = "paused" if self.queue.is_paused else "training"
-            item = QListWidgetItem(f"▶ {snapshot['current']} — {word}")
+            item = QListWidgetItem(f"▶ {current} — {word}")
             font = QFont(item.font())
             font.setBold(True)
             item.setFont(font)
             item.setData(PENDING_ROLE, None)
             self.list.addItem(item)
-        for index, label in enumerate(snapshot["pending"]):
+        for index, label in enumerate(pending):
             item = QListWidgetItem(f"{index + 1}. {label} — waiting")
             item.setData(PENDING_ROLE, index)
             self.list.addItem(item)

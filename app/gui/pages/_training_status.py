@@ -1,19 +1,16 @@
 """The status panel: progress, counters, ETA, throughput, device and memory of the active run.
 
-Fed by the queue's signals on the GUI thread. Memory is polled on a slow timer (1 s) only while
-a run trains: ``memory_in_use`` is a cheap counter read (CUDA allocator / ``getrusage``), and
-torch is already loaded by the worker when the first poll fires.
+Fed by the queue's events on the GUI thread. Memory use arrives in the engine's step and epoch
+events (the training process measures it), so the window never imports torch to ask.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QProgressBar, QWidget
 
 from app.core.engine import EpochEnd, RunStarted, StepEnd
-from app.gui.pages._training_format import byte_size, device_name, duration, parameter_count, rate
+from app.gui.pages._training_format import byte_size, duration, parameter_count, rate
 
-MEMORY_POLL_MS = 1000
 RATE_SMOOTHING = 0.7  # weight of the past in the samples/s average behind the ETA
 
 
@@ -40,11 +37,7 @@ class StatusPanel(QGroupBox):
                              ("Mixed precision", self.precision_label),
                              ("Parameters", self.parameters_label)):
             form.addRow(title, label)
-        self._memory_timer = QTimer(self)
-        self._memory_timer.setInterval(MEMORY_POLL_MS)
-        self._memory_timer.timeout.connect(self._on_memory_poll)
         self._run: RunStarted | None = None
-        self._device = "cpu"
         self.global_step = 0
         self.epoch = 0
         self._rate: float | None = None
@@ -52,7 +45,6 @@ class StatusPanel(QGroupBox):
     # ------------------------------------------------------------------------- events
     def start(self, event: RunStarted) -> None:
         self._run = event
-        self._device = device_name(event.device)
         self.global_step = event.start_epoch * event.steps_per_epoch
         self.epoch = event.start_epoch
         self._rate = None
@@ -66,9 +58,8 @@ class StatusPanel(QGroupBox):
                                                       event.trainable_parameters))
         self.eta_label.setText("estimating…")
         self.rate_label.setText("—")
+        self.memory_label.setText("—")
         self._show_counters()
-        self._on_memory_poll()
-        self._memory_timer.start()
 
     def add_steps(self, steps: list[StepEnd]) -> None:
         if not steps or self._run is None:
@@ -84,31 +75,24 @@ class StatusPanel(QGroupBox):
         self._show_counters()
         self.rate_label.setText(rate(self._rate))
         self.eta_label.setText(duration(self._eta()))
+        self._show_memory(last.memory_bytes)
 
     def add_epoch(self, event: EpochEnd) -> None:
         self.epoch = event.epoch
         self._show_counters()
+        self._show_memory(event.memory_bytes)
 
     def set_paused(self, paused: bool) -> None:
         if self._run is not None:
             self.state_label.setText("paused" if paused else "training")
-        if paused:
-            self._memory_timer.stop()
-        elif self._run is not None:
-            self._memory_timer.start()
 
     def finish(self, status: str) -> None:
-        """The run ended (any status, or it failed before training): stop polling."""
-        self._memory_timer.stop()
+        """The run ended (any status, or it failed before training)."""
         self._run = None
         self.state_label.setText(status)
         self.eta_label.setText("—")
         if status == "completed":
             self.progress.setValue(self.progress.maximum())
-
-    @property
-    def polling(self) -> bool:
-        return self._memory_timer.isActive()
 
     # ------------------------------------------------------------------------ helpers
     def _show_counters(self) -> None:
@@ -127,13 +111,6 @@ class StatusPanel(QGroupBox):
         remaining = run.total_epochs * run.steps_per_epoch - self.global_step
         return remaining * samples_per_step / self._rate
 
-    def _on_memory_poll(self) -> None:
-        import torch  # loaded by the worker before RunStarted, so this is a dictionary lookup
-
-        from app.core.engine import memory_in_use
-
-        try:
-            used = memory_in_use(torch.device(self._device))
-        except (RuntimeError, ValueError):  # a device string torch does not know here
-            used = 0
-        self.memory_label.setText(byte_size(used))
+    def _show_memory(self, used: int) -> None:
+        if used:
+            self.memory_label.setText(byte_size(used))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.core.catalog import Catalog, TrashReport, export_runs_csv
 from app.core.errors import ModelDeskError
+from app.core.jobs import JobEnded
 from app.gui.pages._catalog_detail import RunDetailView
 from app.gui.pages._catalog_filters import CatalogFilters
 from app.gui.pages._catalog_message import MessageBar, format_bytes
@@ -95,7 +96,7 @@ class CatalogPage(QWidget):
         state.runs_changed.connect(self.refresh)
         state.catalog_changed.connect(self._on_catalog_changed)
         queue.queue_changed.connect(self.detail.refresh)
-        queue.outcome.connect(lambda _outcome: self.refresh())
+        queue.event.connect(lambda event: self.refresh() if isinstance(event, JobEnded) else None)
         self.refresh()
         self._update_actions()
 

@@ -21,9 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import ModelDeskError
+from app.core.errors import ConfigError, ModelDeskError
+from app.core.jobs import TrainJob
 from app.core.palette import ArchitectureSpec, ModelSummary, get_spec, list_specs
-from app.gui.pages._models_fields import cross_field_errors, fields_named, option_fields, run_fields
+from app.gui.pages._models_fields import (
+    cross_field_errors,
+    errors_by_field,
+    option_fields,
+    run_fields,
+)
 from app.gui.pages._models_palette import ArchitectureList
 from app.gui.pages._models_sizes import SizeEstimator
 from app.gui.state import AppState
@@ -45,7 +51,7 @@ class ModelsPage(QWidget):
         self.options_form: ConfigForm | None = None
         self.run_form: ConfigForm | None = None
         self._pushing = False
-        self._build_error = ""  # why the configured model cannot be built, from the count
+        self._build_error: dict[str, str] = {}  # why the configured model cannot be built
         self._general_errors: list[str] = []
         self._queue_text = ""  # what the queue is doing, shown beside the buttons
         self.sizes = SizeEstimator(self)
@@ -190,7 +196,7 @@ class ModelsPage(QWidget):
         for form in (self.options_form, self.run_form):
             form.changed.connect(self._on_form_changed)
             form.validity_changed.connect(lambda _valid: self._update_buttons())
-        self._build_error = ""
+        self._build_error = {}
         self._revalidate()
         self._count_timer.start()
 
@@ -208,9 +214,9 @@ class ModelsPage(QWidget):
         values = {**self.state.values, **self.run_form.values()}
         options = {**self.state.model_options, **self.options_form.values()}
         found = cross_field_errors(values, self.spec.name, options, dataset)
-        if self._build_error:
-            names = set(self.run_form.fields) | set(self.options_form.fields)
-            found.update(fields_named(self._build_error, names))
+        names = set(self.run_form.fields) | set(self.options_form.fields)
+        for name, message in self._build_error.items():
+            found[name if name in names else ""] = message
         self._general_errors = [m for k, m in found.items() if k == ""]
         for form in (self.options_form, self.run_form):
             form.set_external_errors({k: m for k, m in found.items() if k in form.fields})
@@ -297,12 +303,13 @@ class ModelsPage(QWidget):
         self.sizes.count_selected(self.spec, self.state.model_options,
                                   size if isinstance(size, int) else None)
 
-    def _on_selected_counted(self, result: ModelSummary | str) -> None:
+    def _on_selected_counted(self, result: ModelSummary | ModelDeskError | str) -> None:
         if isinstance(result, ModelSummary):
-            self._build_error = ""
+            self._build_error = {}
             self.summary_label.setText(f"With these settings: {result.line}")
         else:
-            self._build_error = str(result)
+            self._build_error = (errors_by_field(result) if isinstance(result, ConfigError)
+                                 else {"": str(result)})
             self.summary_label.setText("These settings cannot build the model.")
         self._revalidate()
 
@@ -324,6 +331,6 @@ class ModelsPage(QWidget):
             self._general_errors = [str(error)]
             self._update_buttons()
             return
-        self.queue.enqueue(config, self.state.catalog.path)
+        self.queue.enqueue(TrainJob(config), self.state.catalog.path)
         if show_training:
             self.train_requested.emit()  # the main window shows the Training page

@@ -1,8 +1,9 @@
 """The Training page: start, pause, resume and stop runs; watch them train live.
 
 The page only talks to the ``TrainingQueue`` (which owns the worker thread) and the
-``AppState``; every handler runs on the GUI thread from a queued signal, and no handler
-waits for training. Plots repaint on their own timer; events only append to buffers.
+``AppState``; it receives the active job's records on one signal and dispatches on their type.
+Every handler runs on the GUI thread, and none waits for training. Plots repaint on their own
+timer; events only append to buffers.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.engine import COMPLETED, DIVERGED, STOPPED, EpochEnd, RunStarted, StepEnd
+from app.core.engine import EpochEnd, Paused, RunStarted
 from app.core.errors import ModelDeskError
+from app.core.jobs import JobEnded, ResumeJob, RunCreated, TrainJob
+from app.core.runs import RunOutcome
+from app.core.statuses import COMPLETED, DIVERGED, STOPPED
 from app.gui.pages._training_format import config_summary, duration
 from app.gui.pages._training_messages import MessageArea
 from app.gui.pages._training_plots import TrainingPlots
@@ -26,6 +30,7 @@ from app.gui.pages._training_queue_view import QueueView
 from app.gui.pages._training_status import StatusPanel
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
+from app.gui.workers import StepBatch
 
 SIDE_WIDTH = 330
 
@@ -93,13 +98,7 @@ class TrainingPage(QWidget):
         self.messages.resume_requested.connect(self._on_resume_run)
         queue = self.queue
         queue.queue_changed.connect(self._on_queue_changed)
-        queue.run_created.connect(self._on_run_created)
-        queue.started.connect(self._on_started)
-        queue.steps.connect(self._on_steps)
-        queue.epoch.connect(self._on_epoch)
-        queue.paused.connect(self._on_paused)
-        queue.outcome.connect(self._on_outcome)
-        queue.failed.connect(self._on_failed)
+        queue.event.connect(self._on_event)
         for signal in (self.state.dataset_changed, self.state.model_changed,
                        self.state.values_changed):
             signal.connect(self._on_config_changed)
@@ -113,7 +112,7 @@ class TrainingPage(QWidget):
             return
         if self.messages.kind == "error":
             self.messages.clear()
-        self.queue.enqueue(config, self.state.catalog.path)
+        self.queue.enqueue(TrainJob(config), self.state.catalog.path)
 
     def _on_pause_toggle(self) -> None:
         if self.queue.is_paused or self._pause_requested:
@@ -132,9 +131,28 @@ class TrainingPage(QWidget):
     def _on_resume_run(self, run_id: int) -> None:
         self.messages.show_message("info", f"Run {run_id} is queued to resume from its last "
                                            "checkpoint.")
-        self.queue.enqueue_resume(run_id, self.state.catalog.path)
+        self.queue.enqueue(ResumeJob(run_id), self.state.catalog.path)
 
     # ---------------------------------------------------------------------- queue events
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, RunCreated):
+            self._on_run_created(event.run_id)
+        elif isinstance(event, RunStarted):
+            self._on_started(event)
+        elif isinstance(event, StepBatch):
+            self.plots.add_steps(event.steps)
+            self.status.add_steps(event.steps)
+        elif isinstance(event, EpochEnd):
+            self.plots.add_epoch(event)
+            self.status.add_epoch(event)
+        elif isinstance(event, Paused):
+            self._on_paused(event.paused)
+        elif isinstance(event, JobEnded):
+            if event.outcome is not None:
+                self._on_outcome(event.outcome)
+            else:
+                self._on_failed(event.error)
+
     def _on_queue_changed(self) -> None:
         if not self.queue.busy:
             self._pause_requested = False
@@ -153,20 +171,12 @@ class TrainingPage(QWidget):
         self.status.start(event)
         self._update_buttons()
 
-    def _on_steps(self, steps: list[StepEnd]) -> None:
-        self.plots.add_steps(steps)
-        self.status.add_steps(steps)
-
-    def _on_epoch(self, event: EpochEnd) -> None:
-        self.plots.add_epoch(event)
-        self.status.add_epoch(event)
-
     def _on_paused(self, paused: bool) -> None:
         self._pause_requested = False
         self.status.set_paused(paused)
         self._update_buttons()
 
-    def _on_outcome(self, outcome) -> None:  # noqa: ANN001 - app.core.runs.RunOutcome
+    def _on_outcome(self, outcome: RunOutcome) -> None:
         run = f"Run {outcome.run_id}"
         if outcome.status == STOPPED:
             self.messages.show_message(
@@ -211,7 +221,7 @@ class TrainingPage(QWidget):
         self.stop_button.setEnabled(busy)
 
 
-def _completed_text(outcome) -> str:  # noqa: ANN001
+def _completed_text(outcome: RunOutcome) -> str:
     text = f"Run {outcome.run_id} completed in {duration(outcome.wall_seconds)}"
     if outcome.test_accuracy is not None:
         text += f" — test accuracy {100 * outcome.test_accuracy:.1f} %"

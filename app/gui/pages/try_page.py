@@ -1,8 +1,9 @@
 """The Try it page: pick a catalog model, drop an image or type text, see the top-k classes.
 
-Listing the runs (it checks their weight files), loading a model and predicting all happen on
-the thread pool; each result is tagged with the request it answers and dropped when a newer
-request has been made since (the user typed on, or picked another model).
+Listing the runs (the catalog says which have a usable model), loading a model and
+predicting all happen on the thread pool; each result is tagged with the request it answers
+and dropped when a newer request has been made since (the user typed on, or picked another
+model).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, RunRecord
-from app.core.engine import RunFiles
+from app.core.models import USABLE_MODEL
 from app.gui.colors import run_color
 from app.gui.pages._compare_picker import color_swatch
 from app.gui.pages._try_inputs import ImageInput, TextInput
@@ -40,9 +41,9 @@ NO_RUNS = ("No trained models yet. Completed runs with saved weights appear here
 
 
 def tryable_runs(catalog: Catalog) -> list[RunRecord]:
-    """Completed runs whose best weights are on disk, newest first (background work)."""
-    runs = catalog.list_runs(status="completed", sort="-created_at", limit=RUN_LIMIT)
-    return [run for run in runs if RunFiles(run.run_dir).weights.is_file()]
+    """Completed runs with a usable model, newest first (background work)."""
+    return catalog.list_runs(status="completed", has_artifact=USABLE_MODEL, sort="-created_at",
+                             limit=RUN_LIMIT)
 
 
 def run_title(run: RunRecord) -> str:

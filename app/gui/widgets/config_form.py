@@ -1,11 +1,11 @@
-"""A form generated from field descriptors, with inline validation as the user types.
+"""A form generated from the core's parameters, with inline validation as the user types.
 
-Pages describe their settings as ``FieldSpec`` records (usually derived from a core schema:
-``config_fields()`` or an architecture's ``HyperParam``s) instead of hand-writing widgets per
-field. The form parses every edit, checks bounds and choices, runs a field's own ``check`` and
-marks bad fields (``invalid`` dynamic property → red border); it never raises on bad input.
-Rules that span several fields belong to the caller, which reports them back through
-``set_external_errors`` so they are marked and counted like any other error.
+Each field is a ``FieldSpec``: a core ``Param`` (type, default, bounds, choices, help) plus
+how the window presents it (label, placeholder, group, advanced). The form turns each edit into
+a value, lets the ``Param`` check it, and marks bad fields (``invalid`` dynamic property → red
+border); it never raises on bad input. Rules that span several fields belong to the caller,
+which reports them back through ``set_external_errors`` so they are marked and counted like any
+other error.
 
 Contract: ``values()`` holds only fields whose current input is valid, so a caller that copies
 it into its model never stores a bad value; ``changed`` fires on user edits only (not on
@@ -15,7 +15,6 @@ it into its model never stores a bad value; ``changed`` fires on user edits only
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.config import Param
+from app.gui.widgets._form_values import FieldError, format_value, parse
+
 INVALID_STYLE = """
 *[invalid="true"] { border: 1px solid #C62828; border-radius: 3px; background: #FDECEA; }
 """
@@ -44,37 +46,43 @@ EDITOR_MAX_WIDTH = 340  # wide enough for any value; wider only makes the eye tr
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One setting of the form.
+    """One setting of the form: a core ``Param`` and how it is shown.
 
     Attributes:
-        type: ``int``, ``float``, ``bool``, ``str`` or ``tuple`` (positive ints, typed "3,4,5").
-        min, max: Inclusive bounds (for tuples: of each element); ``exclusive_min`` makes the
-            lower bound strict (a learning rate must be above 0).
-        choices: Allowed values of a ``str`` field (a combo box); ``suggestions`` make an
-            editable combo box instead, whose text is checked by ``check`` or the caller.
-        optional: Empty input means ``None`` (e.g. "use the model's default").
-        check: Extra rule; returns the (coerced) value or raises with a readable message.
+        param: What the value must be (its ``validate`` is the only check).
+        label: The text beside the editor.
+        default: The value shown first (a model's training default may differ from the
+            parameter's own).
+        suggestions: Values offered in an editable combo box (the text is still checked).
         enabled_if: Greys the field out unless it returns True for the current ``values()``.
         group, advanced: Which group box the field sits in, and whether it hides in the
             collapsible "Advanced" section.
     """
 
-    name: str
+    param: Param
     label: str
-    type: type
     default: Any = None
-    help: str = ""
-    min: float | None = None
-    max: float | None = None
-    exclusive_min: bool = False
-    choices: tuple[str, ...] | None = None
-    suggestions: tuple[str, ...] | None = None
-    optional: bool = False
     placeholder: str = ""
     group: str = ""
     advanced: bool = False
-    check: Callable[[Any], Any] | None = None
+    suggestions: tuple[str, ...] | None = None
     enabled_if: Callable[[Mapping[str, Any]], bool] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.param.name
+
+    @property
+    def type(self) -> type:
+        return self.param.type
+
+    @property
+    def help(self) -> str:
+        return self.param.help
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        return self.param.choices
 
 
 class _IntSpin(QSpinBox):
@@ -232,8 +240,8 @@ class ConfigForm(QWidget):
                 editor.editTextChanged.connect(lambda _t, n=f.name: self._on_edited(n))
             else:
                 editor.currentIndexChanged.connect(lambda _i, n=f.name: self._on_edited(n))
-        elif f.type is int and not f.optional:
-            editor = _IntSpin(f.min, f.max)
+        elif f.type is int and not f.param.optional:
+            editor = _IntSpin(f.param.min, f.param.max)
             editor.textChanged.connect(lambda _t, n=f.name: self._on_edited(n))
         else:
             editor = QLineEdit()
@@ -248,7 +256,7 @@ class ConfigForm(QWidget):
 
     # ------------------------------------------------------------------ reading/writing
     def _show(self, name: str, value: Any) -> None:
-        f, editor = self.fields[name], self._editors[name]
+        editor = self._editors[name]
         if isinstance(editor, QCheckBox):
             editor.setChecked(bool(value))
         elif isinstance(editor, QComboBox):
@@ -263,7 +271,7 @@ class ConfigForm(QWidget):
             if isinstance(value, int | float) and not isinstance(value, bool):
                 editor.setValue(int(min(max(value, -_SPIN_LIMIT), _SPIN_LIMIT)))
         elif isinstance(editor, QLineEdit):
-            editor.setText(_format(value, f.type))
+            editor.setText(format_value(value))
 
     def _read(self, name: str) -> None:
         f, editor = self.fields[name], self._editors[name]
@@ -276,8 +284,8 @@ class ConfigForm(QWidget):
         else:
             raw = editor.text()
         try:
-            self._values[name] = _parse(f, raw)
-        except ValueError as error:
+            self._values[name] = parse(f.param, raw)
+        except FieldError as error:
             self._field_errors[name] = f"{f.label}: {error}"
         else:
             self._field_errors.pop(name, None)
@@ -324,83 +332,3 @@ class ConfigForm(QWidget):
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
-
-
-# ---------------------------------------------------------------------------- parsing
-def _format(value: Any, kind: type) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _parse(f: FieldSpec, raw: Any) -> Any:
-    """The typed value of ``raw`` for field ``f``; ``ValueError`` with a message otherwise."""
-    if isinstance(raw, str):
-        raw = raw.strip()
-        if raw == "" and f.type is not str:
-            if f.optional:
-                return None
-            raise ValueError("needs a value")
-    if f.type is bool:
-        value: Any = bool(raw)
-    elif f.type is int:
-        value = _number(raw, int)
-    elif f.type is float:
-        value = _number(raw, float)
-    elif f.type is tuple:
-        parts = [p for p in re.split(r"[,\s;]+", raw) if p]
-        if not parts:
-            raise ValueError("needs at least one whole number, e.g. 3, 4, 5")
-        value = tuple(_number(p, int, "a list of whole numbers, e.g. 3, 4, 5") for p in parts)
-    else:
-        value = raw
-        if f.choices is not None and value not in f.choices:
-            raise ValueError(f"must be one of {', '.join(f.choices)}")
-    for item in value if isinstance(value, tuple) else (value,):
-        _check_bounds(f, item, each=isinstance(value, tuple))
-    if f.check is not None:
-        try:
-            value = f.check(value)
-        except Exception as error:  # the check's own message is the user's explanation
-            raise ValueError(_strip_prefix(str(error))) from None
-    return value
-
-
-def _number(raw: Any, kind: type, requirement: str | None = None) -> Any:
-    text = str(raw).strip()
-    try:
-        value = float(text) if kind is float else int(text)
-    except ValueError:
-        if kind is int:
-            try:
-                number = float(text)
-            except ValueError:
-                number = math.nan
-            if number.is_integer():
-                return int(number)
-        raise ValueError(requirement or ("must be a whole number" if kind is int
-                                         else "must be a number such as 0.01 or 1e-3")) from None
-    if kind is float and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return value
-
-
-def _check_bounds(f: FieldSpec, value: Any, *, each: bool) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return
-    what = "each number " if each else ""
-    low, high = f.min, f.max
-    if low is not None and (value <= low if f.exclusive_min else value < low):
-        bound = f"greater than {low:g}" if f.exclusive_min else f"at least {low:g}"
-        raise ValueError(f"{what}must be {bound}")
-    if high is not None and value > high:
-        raise ValueError(f"{what}must be at most {high:g}")
-
-
-def _strip_prefix(message: str) -> str:
-    """``model 'x': 'dropout' must be ...`` → ``must be ...`` (the label already names it)."""
-    return re.sub(r"^(model '[^']*': )?'[^']*' ", "", message)

@@ -67,9 +67,11 @@ def test_schema_has_the_tables_and_indexes(catalog: Catalog):
         indexes = {
             row["name"] for row in db.query("SELECT name FROM sqlite_master WHERE type='index'")
         }
-    assert {"datasets", "runs", "metrics", "artifacts", "tags"} <= tables
-    for column in ("status", "model", "dataset", "created", "test_accuracy", "best_val"):
+    assert {"datasets", "runs", "metrics", "artifacts", "tags", "studies"} <= tables
+    for column in ("status", "model", "dataset", "created", "test_accuracy", "best_val", "uid",
+                   "study"):  # fmt: skip
         assert f"runs_by_{column}" in indexes
+    assert {"datasets_by_uid", "studies_by_best_run"} <= indexes
 
 
 def test_reopening_an_existing_catalog_keeps_its_data(tmp_path: Path):

@@ -28,6 +28,7 @@ def _bulk_insert_for_tests(catalog: Catalog, dataset_id: int, rng: random.Random
         finished = rng.random() > 0.1  # 10% have no test accuracy yet: NULLs must sort last
         runs.append({
             "id": index + 1,
+            "uid": f"{rng.getrandbits(128):032x}",
             "name": f"run {index + 1}",
             "status": "completed" if finished else "running",
             "model": MODELS[index % len(MODELS)],
@@ -41,7 +42,7 @@ def _bulk_insert_for_tests(catalog: Catalog, dataset_id: int, rng: random.Random
             "best_val_metric_name": "val_accuracy",
             "best_val_metric": rng.random(),
             "test_accuracy": round(rng.random(), 3) if finished else None,  # rounding makes ties
-            "run_dir": str(index + 1),
+            "run_dir": str(index + 1),  # the folder naming of runs made before schema v3
         })  # fmt: skip
     columns = list(runs[0])
     with catalog._write() as db:

@@ -11,12 +11,15 @@ from PIL import Image
 
 from app.core.datasets import (
     UNK_ID,
+    ImagePreprocessing,
     Split,
+    TextPreprocessing,
     Vocabulary,
     decode_count,
     encode_for_inference,
     load_dataset,
     prepare_data,
+    preprocessing_from_json,
     split_dataset,
 )
 from app.core.errors import ConfigError
@@ -33,7 +36,7 @@ def test_image_tensors_shapes_and_types(make_images) -> None:
     assert data.test.indices.tolist() == list(split.test)
     assert data.test.labels.tolist() == [dataset.labels[i] for i in split.test]
     assert (data.in_channels, data.image_size, data.vocab_size) == (3, 12, None)
-    assert data.preprocessing["kind"] == "image" and data.preprocessing["channels"] == 3
+    assert data.preprocessing.kind == "image" and data.preprocessing.channels == 3
 
 
 def test_grayscale_dataset_gets_one_channel(make_images) -> None:
@@ -70,7 +73,7 @@ def test_second_prepare_decodes_nothing(make_images) -> None:
     assert decode_count() - before == 10
     second = prepare_data(dataset, split_dataset(dataset, 0.3, 0.1, seed=7), image_size=10)
     assert decode_count() - before == 10
-    assert first.preprocessing["image_size"] == second.preprocessing["image_size"]
+    assert first.preprocessing.image_size == second.preprocessing.image_size
     prepare_data(dataset, split_dataset(dataset, 0.2, 0.2, seed=0), image_size=11)
     assert decode_count() - before == 20  # another size is another decode
 
@@ -85,9 +88,9 @@ def test_mean_and_std_come_from_train_only(tmp_path: Path) -> None:
     train = tuple(i for i in range(len(dataset)) if i != brightest)
     data = prepare_data(dataset, Split(train, (brightest,), ()), image_size=4)
     pixels = data.train.inputs.double() / 255
-    assert data.preprocessing["mean"] == pytest.approx([pixels.mean().item()] * 3)
-    assert data.preprocessing["std"] == pytest.approx([pixels.std(unbiased=False).item()] * 3)
-    assert data.preprocessing["mean"][0] == pytest.approx((10 + 20 + 30 + 110 + 120) / 5 / 255)
+    assert data.preprocessing.mean == pytest.approx([pixels.mean().item()] * 3)
+    assert data.preprocessing.std == pytest.approx([pixels.std(unbiased=False).item()] * 3)
+    assert data.preprocessing.mean[0] == pytest.approx((10 + 20 + 30 + 110 + 120) / 5 / 255)
 
 
 def test_to_model_input_normalises(make_images) -> None:
@@ -120,14 +123,15 @@ def _texts(tmp_path: Path):
 def test_text_vocab_from_train_only(tmp_path: Path) -> None:
     dataset, split = _texts(tmp_path)
     data = prepare_data(dataset, split, image_size=0, max_length=5)
-    vocab = Vocabulary.from_dict(data.preprocessing["vocab"])
+    vocab = data.preprocessing.vocabulary
     assert "zebra" not in vocab and "good" in vocab
     assert data.test.inputs.tolist() == [[UNK_ID, UNK_ID, 0, 0, 0]]
     assert data.vocab_size == len(vocab) and data.in_channels is None
     assert data.train.inputs.dtype == torch.int64 and data.train.inputs.shape == (4, 5)
-    assert data.preprocessing == {
+    assert data.preprocessing.to_json() == {
         "kind": "text", "max_length": 5, "vocab": vocab.to_dict(), "lowercase": True,
     }
+    assert preprocessing_from_json(data.preprocessing.to_json()) == data.preprocessing
 
 
 def test_text_rows_are_never_all_padding(tmp_path: Path) -> None:
@@ -160,5 +164,28 @@ def test_invalid_arguments(make_images, tmp_path: Path) -> None:
     texts, text_split = _texts(tmp_path)
     with pytest.raises(ConfigError, match="max_length"):
         prepare_data(texts, text_split, image_size=0, max_length=0)
-    with pytest.raises(ConfigError, match="unknown preprocessing kind"):
-        encode_for_inference({"kind": "audio"}, ["x"])
+    with pytest.raises(ValueError, match="unknown preprocessing kind"):
+        preprocessing_from_json({"kind": "audio"})
+    with pytest.raises(ValueError, match="mean/std"):
+        preprocessing_from_json({"kind": "image", "image_size": 8, "channels": 3,
+                                 "mean": [0.5], "std": [0.5]})
+
+
+def test_a_fitted_preprocessing_is_reused_not_refitted(make_images, tmp_path: Path) -> None:
+    """Fine-tuning encodes new data as the parent run did: its statistics, its vocabulary."""
+    images = load_dataset(make_images({"a": 4, "b": 4}))
+    parent = ImagePreprocessing(image_size=6, channels=1, mean=(0.5,), std=(0.25,))
+    data = prepare_data(images, split_dataset(images, 0.0, 0.0, 0), image_size=99,
+                        preprocessing=parent)
+    assert data.preprocessing is parent and data.train.inputs.shape[1:] == (1, 6, 6)
+    expected = (data.train.inputs[:1].float() / 255 - 0.5) / 0.25
+    assert torch.allclose(data.to_model_input(data.train.inputs[:1]), expected)
+
+    texts, split = _texts(tmp_path)
+    vocabulary = Vocabulary(["<pad>", "<unk>", "zebra", "good"])
+    reused = prepare_data(texts, split, max_length=3,
+                          preprocessing=TextPreprocessing(vocabulary, 2))
+    assert reused.vocab_size == 4 and reused.train.inputs.shape == (4, 2)
+    assert reused.test.inputs.tolist() == [[2, UNK_ID]]  # "zebra" is known to the parent
+    with pytest.raises(ConfigError, match="cannot encode"):
+        prepare_data(texts, split, preprocessing=parent)

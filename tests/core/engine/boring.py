@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import torch
 
-from app.core.datasets import PreparedData, TensorSplit
-from app.core.engine import RunConfig
+from app.core.config import RunConfig
+from app.core.datasets import PreparedData, TensorSplit, TextPreprocessing, Vocabulary
+from app.core.engine import Trainer
 from app.core.palette import get_spec
 
 VOCAB, LENGTH, CLASSES = 40, 12, ("a", "b", "c")
@@ -29,11 +30,11 @@ def _split(count: int, generator: torch.Generator, offset: int) -> TensorSplit:
 def make_boring_data(train: int = 240, val: int = 60, test: int = 60,
                      seed: int = 0) -> PreparedData:
     generator = torch.Generator().manual_seed(seed)
+    vocabulary = Vocabulary(["<pad>", "<unk>", *(f"w{i}" for i in range(2, VOCAB))])
     return PreparedData(
         kind="text", class_names=CLASSES, train=_split(train, generator, 0),
         val=_split(val, generator, train), test=_split(test, generator, train + val),
-        preprocessing={"kind": "text", "max_length": LENGTH}, vocab_size=VOCAB,
-        in_channels=None, image_size=None)
+        preprocessing=TextPreprocessing(vocabulary, LENGTH))
 
 
 def make_model(seed: int = 0) -> torch.nn.Module:
@@ -45,3 +46,9 @@ def make_config(**changes: object) -> RunConfig:
     values = {"dataset": "boring", "model": "bag_of_embeddings", "epochs": 3, "batch_size": 16,
               "lr": 0.02, "device": "cpu", "log_every": 5, **changes}
     return RunConfig.from_mapping(values)
+
+
+def make_trainer(config: RunConfig, data: PreparedData, model: torch.nn.Module,
+                 **kwargs: object) -> Trainer:
+    """A ``Trainer`` with the sections of ``config`` the engine takes."""
+    return Trainer(config.training, config.runtime, data, model, **kwargs)

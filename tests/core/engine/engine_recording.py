@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, StepEnd
+from app.core.engine import Callback, EpochEnd, Paused, RunFinished, RunStarted, Snapshot, StepEnd
 
 
 class Recorder(Callback):
@@ -28,11 +27,11 @@ class Recorder(Callback):
         if self._on_epoch:
             self._on_epoch(event)
 
-    def on_checkpoint(self, path: Path, epoch: int) -> None:
-        self.events.append(("checkpoint", epoch))
+    def on_save(self, event: EpochEnd, snapshot: Snapshot) -> None:
+        self.events.append(("save", snapshot.epoch))
 
-    def on_paused(self, paused: bool) -> None:
-        self.events.append(("paused", paused))
+    def on_paused(self, event: Paused) -> None:
+        self.events.append(("paused", event.paused))
 
     def on_run_end(self, event: RunFinished) -> None:
         self.events.append(event)

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import torch
-from boring import make_config, make_model
+from boring import make_config, make_model, make_trainer
 from engine_recording import Recorder
 
-from app.core.engine import STOPPED, EpochEnd, RunControl, RunFiles, Trainer, load_weights
+from app.core.engine import (
+    STOPPED,
+    BestTracker,
+    Checkpointing,
+    EpochEnd,
+    RunControl,
+    load_checkpoint,
+)
+from app.core.engine._state import TrainState
 
 
 def _train(data, folder, config, control=None, resume=False, callbacks=()):
-    files = RunFiles(folder)
+    checkpoint = folder / "checkpoint.pt"
     model = make_model()
-    result = Trainer(config, data, model, callbacks=list(callbacks), control=control,
-                     files=files).fit(resume=resume)
+    state = load_checkpoint(checkpoint) if resume and checkpoint.exists() else None
+    result = make_trainer(config, data, model, callbacks=[*callbacks, Checkpointing(checkpoint)],
+                          control=control).fit(resume_from=state)
     return result, model
 
 
@@ -54,9 +63,6 @@ def test_stop_and_resume_reproduces_the_uninterrupted_run(boring_data, tmp_path)
     assert resumed.best_epoch == straight.best_epoch
     for name, value in straight_model.state_dict().items():
         assert torch.equal(value, resumed_model.state_dict()[name]), name
-    weights, _ = load_weights(tmp_path / "resumed" / "model.safetensors")
-    straight_weights, _ = load_weights(tmp_path / "straight" / "model.safetensors")
-    assert all(torch.equal(weights[k], straight_weights[k]) for k in weights)
 
 
 def test_resume_without_a_checkpoint_starts_from_scratch(boring_data, tmp_path) -> None:
@@ -65,3 +71,41 @@ def test_resume_without_a_checkpoint_starts_from_scratch(boring_data, tmp_path) 
                        callbacks=[recorder])
     assert recorder.events[0].start_epoch == 0
     assert result.epochs_done == 2
+
+
+def test_a_checkpoint_carries_an_earlier_best_epoch_to_the_resumed_run() -> None:
+    """restore_best after a resume tests the best epoch's weights even when that epoch came
+    before the stop: the checkpoint carries them when they are not the last ones."""
+    model = make_model(seed=1)
+    state = TrainState(BestTracker("val_loss"))
+    state.epoch = 1
+    state.best.update(1, 0.5)
+    state.keep_best(model)
+    best = {k: v.clone() for k, v in model.state_dict().items()}
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.add_(1.0)  # epoch 2 trains on and is worse
+    state.epoch = 2
+    state.best.update(2, 0.9)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    schedule = _NoSchedule()
+    scaler = torch.amp.GradScaler("cuda", enabled=False)
+    checkpoint = state.checkpoint(model, optimizer, schedule, scaler, torch.device("cpu"), 1.0)
+    assert checkpoint["best_model"] is not None
+
+    resumed_model = make_model(seed=2)
+    resumed = TrainState(BestTracker("val_loss"))
+    resumed.restore(checkpoint, resumed_model, torch.optim.SGD(resumed_model.parameters(), lr=0.1),
+                    schedule, scaler, torch.device("cpu"))
+    assert (resumed.epoch, resumed.best.epoch) == (2, 1)
+    resumed.load_best_into(resumed_model)
+    for name, value in resumed_model.state_dict().items():
+        assert torch.equal(value, best[name]), name
+
+
+class _NoSchedule:
+    def state_dict(self) -> dict:
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        pass

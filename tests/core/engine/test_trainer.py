@@ -6,28 +6,27 @@ import threading
 
 import pytest
 import torch
-from boring import make_boring_data, make_config, make_model
+from boring import make_boring_data, make_config, make_model, make_trainer
 from engine_recording import Recorder
 
 from app.core.engine import (
     COMPLETED,
     DIVERGED,
     STOPPED,
+    Checkpointing,
     EpochEnd,
+    Paused,
     RunControl,
-    RunFiles,
     RunFinished,
     RunStarted,
     StepEnd,
-    Trainer,
     load_checkpoint,
-    load_weights,
 )
 
 
 def test_events_arrive_in_order_and_the_model_learns(boring_data) -> None:
     recorder = Recorder()
-    result = Trainer(make_config(epochs=4), boring_data, make_model(),
+    result = make_trainer(make_config(epochs=4), boring_data, make_model(),
                      callbacks=[recorder]).fit()
 
     assert result.status == COMPLETED
@@ -46,7 +45,7 @@ def test_events_arrive_in_order_and_the_model_learns(boring_data) -> None:
 
 def test_best_epoch_tracks_the_monitored_metric(boring_data) -> None:
     recorder = Recorder()
-    result = Trainer(make_config(epochs=4, monitor="val_accuracy"), boring_data, make_model(),
+    result = make_trainer(make_config(epochs=4, monitor="val_accuracy"), boring_data, make_model(),
                      callbacks=[recorder]).fit()
     epochs = recorder.of(EpochEnd)
     best = max(epochs, key=lambda e: (e.val_accuracy, -e.epoch))
@@ -66,8 +65,10 @@ def test_stop_request_ends_the_run_within_a_step(boring_data, tmp_path) -> None:
             control.request_stop()
 
     recorder = Recorder(on_step=stop_at_step_5_of_epoch_2)
-    result = Trainer(make_config(epochs=5), boring_data, make_model(), callbacks=[recorder],
-                     control=control, files=RunFiles(tmp_path)).fit()
+    checkpointing = Checkpointing(tmp_path / "checkpoint.pt")
+    result = make_trainer(make_config(epochs=5), boring_data, make_model(),
+                          callbacks=[recorder, checkpointing],
+                     control=control).fit()
 
     assert result.status == STOPPED
     assert result.epochs_done == 1
@@ -89,9 +90,9 @@ def test_pause_blocks_the_loop_until_resumed(boring_data) -> None:
             if event.global_step == 5:
                 control.pause()
 
-        def on_paused(self, paused: bool) -> None:
-            super().on_paused(paused)
-            if paused:
+        def on_paused(self, event: Paused) -> None:
+            super().on_paused(event)
+            if event.paused:
                 entered_pause.set()
 
     def resume_once_the_loop_waits() -> None:
@@ -101,7 +102,7 @@ def test_pause_blocks_the_loop_until_resumed(boring_data) -> None:
     thread = threading.Thread(target=resume_once_the_loop_waits)
     thread.start()
     recorder = PauseOnce()
-    result = Trainer(make_config(epochs=2), boring_data, make_model(), callbacks=[recorder],
+    result = make_trainer(make_config(epochs=2), boring_data, make_model(), callbacks=[recorder],
                      control=control).fit()
     thread.join(timeout=60)
 
@@ -119,7 +120,7 @@ def test_a_stop_while_paused_wakes_the_loop_and_stops(boring_data) -> None:
         control.pause()
         threading.Thread(target=control.request_stop).start()
 
-    result = Trainer(make_config(epochs=3), boring_data, make_model(),
+    result = make_trainer(make_config(epochs=3), boring_data, make_model(),
                      callbacks=[Recorder(on_step=pause_then_stop)], control=control).fit()
     assert result.status == STOPPED
 
@@ -129,7 +130,7 @@ def test_nan_loss_ends_the_run_as_diverged_with_advice(boring_data) -> None:
     with torch.no_grad():  # weights that overflow: the first loss is inf/NaN
         model.classifier.weight.fill_(float("inf"))
     recorder = Recorder()
-    result = Trainer(make_config(lr=0.5), boring_data, model, callbacks=[recorder]).fit()
+    result = make_trainer(make_config(lr=0.5), boring_data, model, callbacks=[recorder]).fit()
     assert result.status == DIVERGED
     assert "learning rate" in result.message and "0.5" in result.message
     assert "epoch 1, step 5" in result.message
@@ -142,7 +143,7 @@ def test_early_stopping_stops_after_patience_epochs_without_improvement() -> Non
     data = make_boring_data(train=120, val=30)
     recorder = Recorder()
     config = make_config(epochs=60, lr=0.05, early_stopping_patience=3, monitor="val_accuracy")
-    result = Trainer(config, data,
+    result = make_trainer(config, data,
                      make_model(), callbacks=[recorder]).fit()
     epochs = recorder.of(EpochEnd)
     assert result.status == COMPLETED
@@ -156,7 +157,7 @@ def test_schedules_change_the_learning_rate(boring_data, scheduler) -> None:
     recorder = Recorder()
     config = make_config(epochs=4, scheduler=scheduler, step_size=1, gamma=0.5,
                          optimizer="sgd", lr=0.5)
-    result = Trainer(config, boring_data, make_model(), callbacks=[recorder]).fit()
+    result = make_trainer(config, boring_data, make_model(), callbacks=[recorder]).fit()
     rates = [e.lr for e in recorder.of(EpochEnd)]
     assert result.status == COMPLETED
     if scheduler == "plateau":
@@ -167,25 +168,31 @@ def test_schedules_change_the_learning_rate(boring_data, scheduler) -> None:
 
 def test_without_a_schedule_the_rate_stays(boring_data) -> None:
     recorder = Recorder()
-    Trainer(make_config(epochs=2), boring_data, make_model(), callbacks=[recorder]).fit()
+    make_trainer(make_config(epochs=2), boring_data, make_model(), callbacks=[recorder]).fit()
     assert {e.lr for e in recorder.of(EpochEnd)} == {0.02}
 
 
 def test_regularisers_are_accepted_and_training_still_learns(boring_data) -> None:
     config = make_config(epochs=4, optimizer="adamw", weight_decay=0.01, label_smoothing=0.1,
                          grad_clip=1.0)
-    result = Trainer(config, boring_data, make_model()).fit()
+    result = make_trainer(config, boring_data, make_model()).fit()
     assert result.status == COMPLETED and result.test_metrics["accuracy"] > 0.7
 
 
-def test_restore_best_tests_the_best_epochs_weights(boring_data, tmp_path) -> None:
-    files = RunFiles(tmp_path)
+def test_restore_best_tests_the_best_epochs_weights(boring_data) -> None:
+    saved: dict[int, dict[str, torch.Tensor]] = {}
+
+    class KeepBest(Recorder):
+        def on_save(self, event: EpochEnd, snapshot) -> None:  # noqa: ANN001
+            if event.is_best:
+                saved[event.epoch] = snapshot.model_state()
+
     model = make_model()
-    result = Trainer(make_config(epochs=3), boring_data, model, files=files).fit()
-    tensors, metadata = load_weights(files.weights)
-    assert int(metadata["epoch"]) == result.best_epoch
+    result = make_trainer(make_config(epochs=3), boring_data, model,
+                          callbacks=[KeepBest()]).fit()
+    best = saved[result.best_epoch]
     for name, value in model.state_dict().items():
-        assert torch.equal(value, tensors[name])
+        assert torch.equal(value, best[name])
 
 
 def test_a_callback_error_fails_the_run_with_its_message(boring_data) -> None:
@@ -193,6 +200,6 @@ def test_a_callback_error_fails_the_run_with_its_message(boring_data) -> None:
         raise RuntimeError("disk full")
 
     recorder = Recorder(on_epoch=explode)
-    result = Trainer(make_config(), boring_data, make_model(), callbacks=[recorder]).fit()
+    result = make_trainer(make_config(), boring_data, make_model(), callbacks=[recorder]).fit()
     assert result.status == "failed"
     assert "disk full" in result.message

@@ -36,7 +36,8 @@ def test_text_predictor_knows_its_run_and_classes(trained: Trained):
     assert predictor.kind == "text"
     assert predictor.class_names == TEXT_CLASSES
     assert predictor.run_id == text_run
-    assert predictor.metadata["model"] == "bag_of_embeddings"
+    assert predictor.bundle.architecture == "bag_of_embeddings"
+    assert predictor.bundle.run_uid == catalog.get_run_record(text_run).uid
 
 
 def test_text_made_of_one_class_keywords_gets_that_class(trained: Trained):

@@ -1,75 +1,10 @@
-"""HyperParam validation and the option handling of ArchitectureSpec (no model is built)."""
+"""The option handling of ArchitectureSpec (no model is built); ``Param`` itself is tested in
+tests/core/config."""
 
 import pytest
 
 from app.core.errors import ConfigError
-from app.core.palette import HyperParam, get_spec
-
-
-def test_float_option_accepts_int_and_returns_float() -> None:
-    param = HyperParam("dropout", 0.5, float, "drop", min=0.0, max=0.9)
-    value = param.validate(0)
-    assert value == 0.0 and isinstance(value, float)
-
-
-def test_int_option_accepts_integral_float_only() -> None:
-    param = HyperParam("width", 32, int, "w", min=8, max=256)
-    assert param.validate(64.0) == 64 and isinstance(param.validate(64.0), int)
-    with pytest.raises(ConfigError, match=r"'width' must be a whole number, got 64.5"):
-        param.validate(64.5)
-
-
-@pytest.mark.parametrize("value", [True, "3", None])
-def test_number_option_rejects_non_numbers(value: object) -> None:
-    param = HyperParam("lr", 0.1, float, "lr", min=0.0)
-    with pytest.raises(ConfigError, match="'lr' must be a number"):
-        param.validate(value)
-
-
-def test_bounds_message_names_model_option_range_and_value() -> None:
-    with pytest.raises(ConfigError) as caught:
-        get_spec("textcnn").build(2, vocab_size=50, dropout=1.5)
-    assert str(caught.value) == "model 'textcnn': 'dropout' must be between 0 and 0.9, got 1.5"
-
-
-def test_one_sided_bounds() -> None:
-    low = HyperParam("n", 1, int, "n", min=1)
-    high = HyperParam("m", 1, int, "m", max=4)
-    with pytest.raises(ConfigError, match="'n' must be at least 1, got 0"):
-        low.validate(0)
-    with pytest.raises(ConfigError, match="'m' must be at most 4, got 5"):
-        high.validate(5)
-
-
-def test_tuple_option_takes_lists_and_checks_every_element() -> None:
-    param = HyperParam("kernel_sizes", (3, 4, 5), tuple, "k", min=1, max=15)
-    assert param.validate([2, 3.0]) == (2, 3)
-    with pytest.raises(ConfigError, match=r"each between 1 and 15, got \[3, 20\]"):
-        param.validate([3, 20])
-    with pytest.raises(ConfigError, match=r"each between 1 and 15, got \(0, 1\)"):
-        param.validate((0, 1))
-    for bad in ([], "345", 3, [1.5]):
-        with pytest.raises(ConfigError, match="'kernel_sizes' must be"):
-            param.validate(bad)
-
-
-def test_choice_is_case_insensitive_and_lists_choices() -> None:
-    param = HyperParam("cell", "lstm", str, "c", choices=("lstm", "gru"))
-    assert param.validate("GRU") == "gru"
-    with pytest.raises(ConfigError, match="'cell' must be one of 'lstm', 'gru', got 'rnn'"):
-        param.validate("rnn")
-
-
-def test_bool_option_rejects_ints() -> None:
-    param = HyperParam("flag", False, bool, "f")
-    assert param.validate(True) is True
-    with pytest.raises(ConfigError, match="must be true or false"):
-        param.validate(1)
-
-
-def test_invalid_default_fails_when_the_spec_is_defined() -> None:
-    with pytest.raises(ConfigError):
-        HyperParam("dropout", 2.0, float, "d", min=0.0, max=0.9)
+from app.core.palette import get_spec
 
 
 def test_unknown_option_lists_valid_ones() -> None:
@@ -80,8 +15,13 @@ def test_unknown_option_lists_valid_ones() -> None:
         "model 'textcnn' has no option 'filters'; valid options: "
         "embed_dim, kernel_sizes, num_filters, dropout"
     )
-    with pytest.raises(ConfigError, match="has no option 'depth'"):
+    with pytest.raises(ConfigError, match="has no option 'depth'") as caught:
         get_spec("lenet5").build(10, depth=3)
+    assert caught.value.fields == ("model_options.depth",)
+
+
+def test_options_are_grouped_under_their_architecture() -> None:
+    assert {p.group for p in get_spec("textcnn").hyperparams} == {"textcnn"}
 
 
 def test_options_with_defaults_fills_and_coerces() -> None:

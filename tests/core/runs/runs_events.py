@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, StepEnd
+from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, Snapshot, StepEnd
 from app.core.runs import PlannedRun
 
 Planner = Callable[..., PlannedRun]
@@ -31,8 +30,8 @@ class EventLog(Callback):
         if self._at_epoch_end is not None:
             self._at_epoch_end(event)
 
-    def on_checkpoint(self, path: Path, epoch: int) -> None:
-        self.events.append(("checkpoint", epoch))
+    def on_save(self, event: EpochEnd, snapshot: Snapshot) -> None:
+        self.events.append(("checkpoint", snapshot.epoch))
 
     def on_run_end(self, event: RunFinished) -> None:
         self.events.append(event)

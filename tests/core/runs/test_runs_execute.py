@@ -78,7 +78,7 @@ def test_catalog_holds_history_artifacts_and_environment(plan: Planner,
     step_points = detail.history[STEP_LOSS]
     assert [p.step for p in step_points] == [s.global_step for s in log.of(StepEnd)]
     artifacts = {a.kind: a for a in detail.artifacts}
-    assert set(artifacts) == {"checkpoint", "weights", "predictions", "preprocessing"}
+    assert set(artifacts) == {"checkpoint", "weights", "bundle", "predictions"}
     for artifact in artifacts.values():
         assert artifact.path.parent == catalog.run_dir(outcome.run_id)
         assert file_digest(artifact.path) == (artifact.size_bytes, artifact.sha256)

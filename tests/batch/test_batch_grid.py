@@ -8,8 +8,8 @@ from cli_helpers import CliRunner, write_toml
 from factories import write_text_table
 from safetensors.torch import load_file
 
-from app.core.experiments import read_experiments
 from app.core.catalog import Catalog
+from app.core.experiments import read_experiments
 from app.core.palette import get_spec
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import MAIN, REPO
 
-from app.core.experiments import read_experiments
 from app.core.catalog import Catalog
 from app.core.catalog._files import file_digest
+from app.core.experiments import read_experiments
 
 SAMPLES = REPO / "resources" / "samples"
 EXPERIMENTS = SAMPLES / "experiments.toml"

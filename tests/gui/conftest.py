@@ -84,3 +84,14 @@ def train_runs(catalog_path: Path, runs: dict[str, dict]) -> dict[str, int]:
         assert outcome.status == "completed", outcome.message
         ids[key] = outcome.run_id
     return ids
+
+
+def job_event(qtbot, queue: TrainingQueue, kind: type, *,  # noqa: ANN001, ANN201
+              timeout: int = TRAIN_TIMEOUT_MS, where=None):  # noqa: ANN001
+    """Wait for the queue's next event record of ``kind`` (for which ``where`` holds, if
+    given); ``.args[0]`` is that record.
+
+    The queue has one signal for everything its job reports (``RunCreated``, ``RunStarted``,
+    ``StepBatch``, ``EpochEnd``, ``Paused``, ``RunFinished``, ``JobEnded``)."""
+    return qtbot.waitSignal(queue.event, timeout=timeout, check_params_cb=lambda event: (
+        isinstance(event, kind) and (where is None or where(event))))

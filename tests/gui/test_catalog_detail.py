@@ -4,13 +4,13 @@ curves, config, and resuming a stopped run. Uses the trained catalog of test_cat
 from __future__ import annotations
 
 import pytest
+from conftest import job_event
 from PySide6.QtCore import Qt
 from test_catalog_page import copy_of_trained_catalog
 
+from app.core.jobs import JobEnded
 from app.gui.pages.catalog_page import CatalogPage
 from app.gui.state import AppState
-
-TRAIN_TIMEOUT_MS = 180_000
 
 
 @pytest.fixture
@@ -100,10 +100,10 @@ def test_a_stopped_run_can_be_resumed_to_completion(qtbot, page) -> None:
         page.select_runs([4])
     assert page.detail.resume_button.isVisible()
     assert page.detail.misclassified.browser.heading.text().startswith("This run has no test")
-    with qtbot.waitSignal(page.queue.outcome, timeout=TRAIN_TIMEOUT_MS) as finished:
+    with job_event(qtbot, page.queue, JobEnded) as finished:
         qtbot.mouseClick(page.detail.resume_button, Qt.MouseButton.LeftButton)
         assert not page.detail.resume_button.isVisible()
-    assert finished.args[0].run_id == 4 and finished.args[0].status == "completed"
+    assert finished.args[0].outcome.run_id == 4 and finished.args[0].outcome.status == "completed"
     qtbot.waitUntil(lambda: not page.queue.busy, timeout=60_000)
     qtbot.waitUntil(lambda: page.detail.detail is not None
                     and page.detail.detail.run.status == "completed", timeout=30_000)

@@ -5,21 +5,29 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
+from app.core.config import Param
 from app.core.palette import get_spec
 from app.gui.pages._models_fields import option_fields
 from app.gui.widgets.config_form import ConfigForm, FieldSpec
 
+
+def _field(label: str, *args: object, group: str = "", advanced: bool = False,
+           enabled_if=None, **rules: object) -> FieldSpec:  # noqa: ANN001
+    param = Param(*args, **rules)
+    return FieldSpec(param, label, default=param.default, group=group, advanced=advanced,
+                     enabled_if=enabled_if)
+
+
 FIELDS = [
-    FieldSpec("lr", "Learning rate", float, 1e-3, "step size", min=0.0, max=10.0,
-              exclusive_min=True, group="Training"),
-    FieldSpec("epochs", "Epochs", int, 10, "passes", min=1, max=1000, group="Training"),
-    FieldSpec("optimizer", "Optimizer", str, "adam", "which", choices=("adam", "sgd"),
-              group="Training"),
-    FieldSpec("amp", "Mixed precision", bool, True, "cuda only", group="Run", advanced=True),
-    FieldSpec("size", "Image size", int, None, "px", min=8, max=1024, optional=True,
-              group="Run"),
-    FieldSpec("momentum", "Momentum", float, 0.9, "sgd", min=0, max=1, group="Training",
-              enabled_if=lambda v: v.get("optimizer") == "sgd"),
+    _field("Learning rate", "lr", 1e-3, float, "step size", min=0.0, max=10.0,
+           exclusive_min=True, group="Training"),
+    _field("Epochs", "epochs", 10, int, "passes", min=1, group="Training"),
+    _field("Optimizer", "optimizer", "adam", str, "which", choices=("adam", "sgd"),
+           group="Training"),
+    _field("Mixed precision", "amp", True, bool, "cuda only", group="Run", advanced=True),
+    _field("Image size", "size", None, int, "px", min=8, max=1024, optional=True, group="Run"),
+    _field("Momentum", "momentum", 0.9, float, "sgd", min=0, max=1, group="Training",
+           enabled_if=lambda v: v.get("optimizer") == "sgd"),
 ]
 
 
@@ -68,7 +76,7 @@ def test_int_spin_accepts_out_of_range_to_mark_it(qtbot, form: ConfigForm) -> No
     spin = form.editor("epochs")
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin.lineEdit(), "0")
-    assert form.errors()["epochs"] == "Epochs: must be at least 1"
+    assert form.errors()["epochs"] == "Epochs: must be at least 1"  # the Param's own words
     spin.setValue(1)
     spin.stepBy(-5)  # the arrows stay within the bounds
     assert spin.value() == 1 and form.is_valid()
@@ -82,8 +90,9 @@ def test_optional_and_tuple_fields(qtbot) -> None:  # noqa: ANN001
     assert form.values()["kernel_sizes"] == (2, 3, 4, 5)
     form.editor("kernel_sizes").setText("3, x")
     assert "list of whole numbers" in form.errors()["kernel_sizes"]
-    form.editor("kernel_sizes").setText("3, 40")  # HyperParam bounds: 1..15 each
-    assert "each number must be at most 15" in form.errors()["kernel_sizes"]
+    form.editor("kernel_sizes").setText("3, 40")  # the Param's bounds: 1..15 each
+    assert form.errors()["kernel_sizes"] == (
+        "Kernel sizes: must be a non-empty list of whole numbers, each between 1 and 15")
     form.editor("size").setText("64")
     assert form.values()["size"] == 64
     form.editor("size").setText("")

@@ -94,7 +94,7 @@ def test_bad_values_are_marked_block_training_and_fixing_them_unblocks(qtbot, pa
     epochs = page.run_form.editor("epochs")
     type_into(qtbot, epochs, "0")
     assert epochs.property("invalid") is True and not page.train_button.isEnabled()
-    assert "Epochs: must be at least 1" in page.error_label.text()
+    assert "Epochs: must be between 1 and 100000" in page.error_label.text()
     type_into(qtbot, epochs, "2")
     assert page.train_button.isEnabled() and not page.error_label.isVisibleTo(page)
 
@@ -116,6 +116,7 @@ def test_a_model_the_settings_cannot_build_is_flagged(qtbot, page, state) -> Non
     type_into(qtbot, page.options_form.editor("d_model"), "66")  # 4 heads do not divide 66
     qtbot.waitUntil(lambda: not page.train_button.isEnabled(), timeout=COUNT_TIMEOUT_MS)
     assert page.options_form.editor("d_model").property("invalid") is True
+    assert page.options_form.editor("num_heads").property("invalid") is True  # the error's fields
     assert "divisible" in page.error_label.text()
     type_into(qtbot, page.options_form.editor("d_model"), "64")
     qtbot.waitUntil(page.train_button.isEnabled, timeout=COUNT_TIMEOUT_MS)
@@ -133,7 +134,7 @@ def test_edits_persist_into_state_and_settings(qtbot, page, state) -> None:  # n
     # Values changed elsewhere (another page) show up in the form.
     state.update_values({"epochs": 7})
     assert page.run_form.values()["epochs"] == 7
-    assert state.build_config().model_options["kernel_sizes"] == (2, 3)
+    assert state.build_config().model.options["kernel_sizes"] == (2, 3)
 
 
 def test_train_queues_a_run_and_shows_the_training_page(qtbot, window, state, queue) -> None:  # noqa: ANN001

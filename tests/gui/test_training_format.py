@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.engine import RunConfig
+from app.core.config import RunConfig
 from app.gui.pages._training_format import byte_size, config_summary, duration, rate
 from app.gui.pages._training_plots import ExponentialSmoother
 

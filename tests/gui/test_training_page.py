@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import time
 
-from conftest import SHAPES, TRAIN_TIMEOUT_MS, open_dataset
+from conftest import SHAPES, TRAIN_TIMEOUT_MS, job_event, open_dataset
 from PySide6.QtWidgets import QApplication, QDialog
 
+from app.core.engine import Paused
+from app.core.jobs import JobEnded
 from app.gui.pages._training_plots import TRAIN_ACC, TRAIN_RAW, TRAIN_SMOOTH, VAL_ACC, VAL_LOSS
 from app.gui.plots import REDRAW_MS
+from app.gui.workers import StepBatch
 
 
 def training_page(qtbot, window, state, **values):  # noqa: ANN001, ANN003, ANN201
@@ -33,16 +36,16 @@ def test_start_trains_to_completed_with_live_plots(qtbot, window, state, queue) 
         page.start_button.click()
     assert page.stop_button.isEnabled() and page.pause_button.isEnabled()
     assert page.start_button.text() == "Add to queue"
-    with qtbot.waitSignal(queue.outcome, timeout=TRAIN_TIMEOUT_MS) as outcome:
+    with job_event(qtbot, queue, JobEnded) as outcome:
         pass
     qtbot.waitUntil(lambda: not queue.busy, timeout=TRAIN_TIMEOUT_MS)
     qtbot.waitUntil(lambda: not (page.plots.loss.redraw_pending  # the timers draw what
                                  or page.plots.accuracy.redraw_pending), timeout=5_000)  # came
     wall = time.monotonic() - began
 
-    assert outcome.args[0].status == "completed"
+    assert outcome.args[0].outcome.status == "completed"
     runs = state.catalog.list_runs()
-    assert [(run.id, run.status) for run in runs] == [(outcome.args[0].run_id, "completed")]
+    assert [(run.id, run.status) for run in runs] == [(outcome.args[0].outcome.run_id, "completed")]
     assert page.messages.isVisible() and page.messages.kind == "success"
     assert f"Run {runs[0].id} completed" in page.messages.text
     loss, accuracy = page.plots.loss, page.plots.accuracy
@@ -58,7 +61,7 @@ def test_start_trains_to_completed_with_live_plots(qtbot, window, state, queue) 
     assert status.counter_label.text().startswith("epoch 2/2 · step ")
     assert status.device_label.text() == "cpu" or status.device_label.text().startswith(
         ("cuda", "mps"))
-    assert status.memory_label.text() != "—" and not status.polling
+    assert status.memory_label.text() != "—"  # measured by the engine, sent in its events
     assert page.start_button.text() == "Start" and not page.stop_button.isEnabled()
 
 
@@ -76,35 +79,34 @@ def test_an_invalid_config_says_why_inline(qtbot, window, state, queue) -> None:
 
 def test_pause_holds_the_step_counter_until_resume(qtbot, window, state, queue) -> None:
     page = training_page(qtbot, window, state, epochs=8, batch_size=8, log_every=1)
-    with qtbot.waitSignal(queue.steps, timeout=TRAIN_TIMEOUT_MS):
+    with job_event(qtbot, queue, StepBatch):
         page.start_button.click()
-    with qtbot.waitSignal(queue.paused, timeout=TRAIN_TIMEOUT_MS,
-                          check_params_cb=lambda paused: paused):
+    with job_event(qtbot, queue, Paused, where=lambda event: event.paused):
         page.pause_button.click()
     assert page.pause_button.text() == "Resume"
-    assert page.status.state_label.text() == "paused" and not page.status.polling
+    assert page.status.state_label.text() == "paused"
     step, points = page.status.global_step, page.plots.loss.point_count(TRAIN_RAW)
     text = page.status.counter_label.text()
-    with qtbot.assertNotEmitted(queue.steps, wait=400):
+    with qtbot.assertNotEmitted(queue.event, wait=400):  # a paused job reports nothing
         pass
     assert page.status.global_step == step and page.status.counter_label.text() == text
     assert page.plots.loss.point_count(TRAIN_RAW) == points
 
-    with qtbot.waitSignal(queue.paused, timeout=TRAIN_TIMEOUT_MS,
-                          check_params_cb=lambda paused: not paused):
+    with job_event(qtbot, queue, Paused, where=lambda event: not event.paused):
         page.pause_button.click()
     assert page.pause_button.text() == "Pause"
-    with qtbot.waitSignal(queue.outcome, timeout=TRAIN_TIMEOUT_MS) as outcome:
+    with job_event(qtbot, queue, JobEnded) as outcome:
         pass
-    assert outcome.args[0].status == "completed"
+    assert outcome.args[0].outcome.status == "completed"
     assert page.status.global_step > step
-    assert state.catalog.get_run_record(outcome.args[0].run_id).status == "completed"
+    assert state.catalog.get_run_record(outcome.args[0].outcome.run_id).status == "completed"
 
 
 def test_queued_runs_train_one_after_another(qtbot, window, state, queue) -> None:
     page = training_page(qtbot, window, state, epochs=1, name="first")
     outcomes = []
-    queue.outcome.connect(outcomes.append)
+    queue.event.connect(lambda event: outcomes.append(event.outcome)
+                        if isinstance(event, JobEnded) else None)
     page.start_button.click()
     state.update_values({"name": "second"})
     page.start_button.click()

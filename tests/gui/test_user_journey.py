@@ -7,9 +7,10 @@ leaves the window usable. Waits on signals only.
 
 from __future__ import annotations
 
-from conftest import SHAPES, TRAIN_TIMEOUT_MS, open_dataset
+from conftest import SHAPES, TRAIN_TIMEOUT_MS, job_event, open_dataset
 from PySide6.QtCore import Qt
 
+from app.core.jobs import JobEnded
 from app.gui.pages._training_plots import TRAIN_RAW, VAL_LOSS
 
 WAIT_MS = 60_000
@@ -19,12 +20,12 @@ def _train_from_models_page(qtbot, window, state, queue, lr: float) -> int:  # n
     models = window.show_page("Models")
     state.update_values({"epochs": 2, "batch_size": 32, "lr": lr, "threads": 1})
     qtbot.waitUntil(models.train_button.isEnabled, timeout=WAIT_MS)
-    with qtbot.waitSignal(queue.outcome, timeout=TRAIN_TIMEOUT_MS) as outcome:
+    with job_event(qtbot, queue, JobEnded) as outcome:
         qtbot.mouseClick(models.train_button, Qt.MouseButton.LeftButton)
         assert window.stack.currentWidget() is window.pages["Training"]
     qtbot.waitUntil(lambda: not queue.busy, timeout=TRAIN_TIMEOUT_MS)
-    assert outcome.args[0].status == "completed", outcome.args[0].message
-    return outcome.args[0].run_id
+    assert outcome.args[0].outcome.status == "completed", outcome.args[0].outcome.message
+    return outcome.args[0].outcome.run_id
 
 
 def test_first_session_through_every_page(qtbot, window, state, queue, tmp_path) -> None:  # noqa: ANN001

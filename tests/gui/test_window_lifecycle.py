@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import SHAPES, TRAIN_TIMEOUT_MS, open_dataset
+from conftest import SHAPES, job_event, open_dataset
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core.engine import EpochEnd, RunStarted
+from app.core.jobs import TrainJob
 from app.gui import open_window
 from app.gui.main_window import MainWindow
 from app.gui.state import AppState
@@ -54,8 +56,8 @@ def test_closing_during_training_asks_then_stops_and_keeps_the_checkpoint(  # no
     open_dataset(qtbot, state, SHAPES)
     state.set_model("mlp")
     state.update_values({"epochs": 200, "batch_size": 8, "threads": 1})
-    with qtbot.waitSignal(queue.epoch, timeout=TRAIN_TIMEOUT_MS):
-        queue.enqueue(state.build_config(), state.catalog.path)
+    with job_event(qtbot, queue, EpochEnd):
+        queue.enqueue(TrainJob(state.build_config()), state.catalog.path)
 
     def answer(button: QMessageBox.StandardButton) -> None:
         box = QApplication.activeModalWidget()
@@ -83,8 +85,8 @@ def test_after_stop_all_the_queue_is_idle_at_once_and_closing_does_not_ask(  # n
     open_dataset(qtbot, state, SHAPES)
     state.set_model("mlp")
     state.update_values({"epochs": 200, "batch_size": 8, "threads": 1})
-    with qtbot.waitSignal(queue.started, timeout=TRAIN_TIMEOUT_MS):
-        queue.enqueue(state.build_config(), state.catalog.path)
+    with job_event(qtbot, queue, RunStarted):
+        queue.enqueue(TrainJob(state.build_config()), state.catalog.path)
     assert queue.stop_all(wait_ms=60_000)
     assert not queue.busy  # no event-loop turn needed: a window closing next must not ask
 

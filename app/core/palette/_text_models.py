@@ -174,7 +174,8 @@ class TransformerClassifier(_TextModel):
         if length > self.max_length:
             raise ConfigError(
                 f"the transformer was built for at most {self.max_length} tokens but got "
-                f"{length}; build it with max_length={length} or shorten the texts"
+                f"{length}; build it with max_length={length} or shorten the texts",
+                fields=("model_options.max_length",),
             )
         embedded, mask = self.embed(ids)
         positions = torch.arange(length, device=ids.device)
@@ -235,7 +236,8 @@ def build_transformer(
     if d_model % num_heads:
         raise ConfigError(
             f"model 'transformer': 'd_model' ({d_model}) must be divisible by "
-            f"'num_heads' ({num_heads})"
+            f"'num_heads' ({num_heads})",
+            fields=("model_options.d_model", "model_options.num_heads"),
         )
     return TransformerClassifier(
         num_classes, vocab_size, d_model, num_heads, num_layers, ff_dim, dropout, max_length

@@ -51,9 +51,12 @@ def test_queue_all_enqueues_every_run_into_the_window_catalog(qtbot, window, tmp
     assert _queued(window) == []
     _button(box, "Queue all").click()
     runs = _queued(window)
-    assert [run.config.name for run in runs] == ["wide [lr=0.01]", "wide [lr=0.001]", "conv"]
+    assert [run.job.config.name for run in runs] == ["wide [lr=0.01]", "wide [lr=0.001]", "conv"]
     assert {run.catalog_path for run in runs} == {window.state.catalog.path}
-    assert [run.config.epochs for run in runs] == [1, 1, 1]
+    assert [run.job.config.training.epochs for run in runs] == [1, 1, 1]
+    grid = [run.job.trial for run in runs[:2]]  # the grid's combinations are one study's trials
+    assert [trial.number for trial in grid] == [0, 1] and grid[0].study is grid[1].study
+    assert grid[0].study.planned_trials == 2 and runs[2].job.trial is None
     assert window.stack.currentWidget() is window.pages["Training"]
     assert not box.isVisible()
     _stop_training(qtbot, window)

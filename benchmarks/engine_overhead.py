@@ -9,9 +9,9 @@ What it measures
               every step, then a validation pass (loss and accuracy) in ``inference_mode``.
     engine    ``app.core.engine.Trainer`` doing the same work with everything a real run
               has switched on: a callback, ``CatalogRecorder`` logging into a real SQLite
-              ``Catalog`` in a temporary folder, and the checkpoint plus best-weights files
-              written after the epoch (``RunFiles``), then restoring the best weights and
-              recording artifacts at the end of the run.
+              ``Catalog`` in a temporary folder, and the rank-zero writers a catalog run has
+              (``run_writers``: checkpoint and best-model bundle after the epoch), then
+              restoring the best weights and recording artifacts at the end of the run.
 
 Why
     The engine promises that stop/pause checks, progress events, catalog logging and
@@ -60,10 +60,11 @@ import torch.nn.functional as F
 from _common import Spread, add_dataset_argument, alternate, load_mnist, machine_line, timed
 
 from app.core.catalog import Catalog
-from app.core.datasets import PreparedData, TensorSplit
-from app.core.engine import Callback, EpochEnd, RunConfig, RunFiles, StepEnd, Trainer
-from app.core.palette import get_spec
-from app.core.runs import CatalogRecorder
+from app.core.config import RunConfig
+from app.core.datasets import ImagePreprocessing, PreparedData, TensorSplit
+from app.core.engine import Callback, EpochEnd, StepEnd, Trainer
+from app.core.models import ModelBundle, RunFolder, build_model
+from app.core.runs import run_writers
 
 TARGET = 0.97
 SEED = 0
@@ -123,14 +124,19 @@ def build_data(args: argparse.Namespace) -> PreparedData:
         kind="image", class_names=tuple(str(d) for d in range(10)),
         train=TensorSplit(inputs[train], targets[train], index[train]),
         val=TensorSplit(inputs[val], targets[val], index[val]), test=empty,
-        preprocessing={"kind": "image", "image_size": 28, "channels": 1,
-                       "mean": mean, "std": std},
-        vocab_size=None, in_channels=1, image_size=28)
+        preprocessing=ImagePreprocessing(28, 1, tuple(mean), tuple(std)))
 
 
-def new_model() -> torch.nn.Module:
+def bundle_for(data: PreparedData) -> ModelBundle:
+    return ModelBundle(architecture="lenet5", build_options={"activation": "relu",
+                                                             "dropout": 0.0},
+                       class_names=data.class_names, preprocessing=data.preprocessing,
+                       dataset_fingerprint="benchmark-mnist")
+
+
+def new_model(bundle: ModelBundle) -> torch.nn.Module:
     torch.manual_seed(SEED)  # as app.core.runs does before building
-    return get_spec("lenet5").build(10, in_channels=1, image_size=28)
+    return build_model(bundle)
 
 
 def flat_weights(model: torch.nn.Module) -> torch.Tensor:
@@ -140,9 +146,9 @@ def flat_weights(model: torch.nn.Module) -> torch.Tensor:
 # ----------------------------------------------------------------------------- baseline
 def baseline_epoch(data: PreparedData, batch_size: int, lr: float) -> Measurement:
     """The plain loop, timed from the optimiser's creation to the end of validation."""
-    model = new_model()
-    mean = torch.tensor(data.preprocessing["mean"]).reshape(1, -1, 1, 1)
-    std = torch.tensor(data.preprocessing["std"]).reshape(1, -1, 1, 1)
+    model = new_model(bundle_for(data))
+    mean = torch.tensor(data.preprocessing.mean).reshape(1, -1, 1, 1)
+    std = torch.tensor(data.preprocessing.std).reshape(1, -1, 1, 1)
     x_train, y_train = data.train.inputs, data.train.labels
     x_val, y_val = data.val.inputs, data.val.labels
     val_batch = max(batch_size, 256)  # what the engine's validation uses
@@ -217,11 +223,12 @@ class EngineSide:
         run_id = self.catalog.create_run(
             name="engine-overhead", model="lenet5", dataset_id=self.dataset_id,
             config=self.config.to_dict(), seed=SEED, total_epochs=1, environment={})
-        files = RunFiles(self.catalog.run_dir(run_id))
+        folder = RunFolder(self.catalog.run_dir(run_id))
+        bundle = bundle_for(self.data)
         probe = _Probe()
-        trainer = Trainer(self.config, self.data, new_model(),
-                          callbacks=(CatalogRecorder(self.catalog, run_id, files), probe),
-                          files=files, weights_metadata={"model": "lenet5", "run_id": run_id})
+        writers = run_writers(self.catalog, run_id, folder, bundle)
+        trainer = Trainer(self.config.training, self.config.runtime, self.data,
+                          new_model(bundle), callbacks=(*writers, probe))
         cpu = time.process_time()
         seconds, result = timed(trainer.fit)
         cpu = time.process_time() - cpu

@@ -200,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from app.core.catalog import Catalog
+    from app.core.engine import EpochEnd, RunStarted
+    from app.core.jobs import TrainJob
     from app.core.runs import execute, make_config, plan_run
 
     folder = Path(tempfile.mkdtemp(prefix="modeldesk-gui-latency-"))
@@ -225,18 +227,20 @@ def main(argv: list[str] | None = None) -> int:
         samples: list[int] = []
         probe = LatencyProbe()
         loop = QEventLoop()
-        on_started = lambda event: samples.append(event.train_samples)  # noqa: E731
-        on_epoch = lambda event: seconds.append(event.seconds)  # noqa: E731
-        queue.started.connect(on_started)
-        queue.epoch.connect(on_epoch)
+        def on_event(event: object) -> None:
+            if isinstance(event, RunStarted):
+                samples.append(event.train_samples)
+            elif isinstance(event, EpochEnd):
+                seconds.append(event.seconds)
+
+        queue.event.connect(on_event)
         queue.idle.connect(loop.quit)
         probe.start()
-        queue.enqueue(config, window.state.catalog.path)
+        queue.enqueue(TrainJob(config), window.state.catalog.path)
         loop.exec()
         probe.stop()
-        for signal, slot in ((queue.started, on_started), (queue.epoch, on_epoch),
-                             (queue.idle, loop.quit)):
-            signal.disconnect(slot)
+        queue.event.disconnect(on_event)
+        queue.idle.disconnect(loop.quit)
         latencies.extend(probe.late_ms)
         return samples_per_second(samples[0], seconds)
 

@@ -18,6 +18,7 @@ from app.core.catalog._records import (
     MetricRow,
     RunRecord,
 )
+from app.core.config import VERSION_KEY
 
 MISSING = None
 """Value shown in a parameter diff for a run whose config lacks the key."""
@@ -113,10 +114,14 @@ def flatten(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def param_diff(
     runs: Sequence[RunRecord], datasets: Mapping[int, DatasetRecord | None]
 ) -> dict[str, tuple[Any, ...]]:
-    """Flattened config keys (plus ``dataset.fingerprint``) whose values differ among runs."""
+    """Flattened config keys (plus ``dataset.fingerprint``) whose values differ among runs.
+
+    The stored config's format version is not a parameter: a run written before versions
+    existed and one written after do not differ in it.
+    """
     flats = []
     for run in runs:
-        flat = flatten(run.config)
+        flat = flatten({k: v for k, v in run.config.items() if k != VERSION_KEY})
         dataset = datasets.get(run.dataset_id)
         flat["dataset.fingerprint"] = dataset.fingerprint if dataset else MISSING
         flats.append(flat)

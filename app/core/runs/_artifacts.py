@@ -6,8 +6,22 @@ these, so every file is written once. The catalog records the files when the run
 
 from __future__ import annotations
 
-from app.core.engine import Callback, EpochEnd, Predictions, Snapshot
+from typing import TYPE_CHECKING
+
+from app.core.engine import Callback, Checkpointing, EpochEnd, Predictions, Snapshot
 from app.core.models import ModelBundle, RunFolder, save_bundle, save_predictions
+from app.core.runs._recorder import CatalogRecorder
+
+if TYPE_CHECKING:
+    from app.core.catalog import Catalog
+
+
+def run_writers(catalog: Catalog, run_id: int, folder: RunFolder,
+                bundle: ModelBundle) -> tuple[Callback, ...]:
+    """Everything a catalog run records, in order: metrics and status, the checkpoint, the
+    best model's bundle, the test predictions (all rank-zero only)."""
+    return (CatalogRecorder(catalog, run_id, folder), Checkpointing(folder.checkpoint),
+            BundleWriter(folder, bundle), PredictionsWriter(folder))
 
 
 class BundleWriter(Callback):

@@ -19,7 +19,6 @@ from app.core.config import RunConfig
 from app.core.datasets import PreparedData, prepare_data, split_dataset
 from app.core.engine import (
     Callback,
-    Checkpointing,
     RunControl,
     RunFinished,
     Strategy,
@@ -30,10 +29,9 @@ from app.core.engine import (
 from app.core.errors import CatalogError, ConfigError
 from app.core.models import ModelBundle, RunFolder, build_model, resolve_build_options
 from app.core.palette import freeze_backbone, load_local_weights
-from app.core.runs._artifacts import BundleWriter, PredictionsWriter
+from app.core.runs._artifacts import run_writers
 from app.core.runs._environment import environment
 from app.core.runs._plan import PlannedRun, plan_run
-from app.core.runs._recorder import CatalogRecorder
 
 if TYPE_CHECKING:
     from torch import nn
@@ -122,8 +120,7 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     if on_created is not None:
         on_created(run_id)
     folder = RunFolder(catalog.run_dir(run_id))
-    writers = (CatalogRecorder(catalog, run_id, folder), Checkpointing(folder.checkpoint),
-               BundleWriter(folder, bundle), PredictionsWriter(folder))
+    writers = run_writers(catalog, run_id, folder, bundle)
     trainer = Trainer(config.training, config.runtime, data, model,
                       callbacks=(*writers, *callbacks), control=control, strategy=strategy)
     result = trainer.fit(resume_from=_resume_state(folder) if resuming else None)

@@ -108,6 +108,13 @@ def test_param_diff_shows_missing_keys_and_nested_changes(catalog: Catalog, make
     }
 
 
+def test_the_config_format_version_is_not_a_difference(catalog: Catalog, make_run: RunFactory):
+    """A run stored before configs carried a version and one stored after compare equal."""
+    old = make_run(config={"epochs": 5, "lr": 0.1})
+    new = make_run(config={"epochs": 5, "lr": 0.1, "config_version": 2})
+    assert dict(catalog.compare_runs([old, new]).param_diff) == {}
+
+
 def test_curves_and_runs_follow_the_order_asked(catalog: Catalog, trio: list[int]):
     a, b, c = trio
     comparison = catalog.compare_runs([c, a, c, b])

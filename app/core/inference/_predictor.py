@@ -68,8 +68,8 @@ class Predictor:
         try:
             model, bundle = load_bundle(folder.path)
         except CheckpointError as error:
-            raise CheckpointError(f"run {run_id} has no trained weights yet that can be "
-                                  f"used: {error}; train the run again") from error
+            raise CheckpointError(f"run {run_id}: its trained model cannot be used ({error}); "
+                                  "train the run again") from error
         return cls(model, bundle, run_id=run_id)
 
     @property

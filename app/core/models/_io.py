@@ -72,7 +72,12 @@ def load_bundle(folder: str | Path) -> tuple[nn.Module, ModelBundle]:
     candidates = legacy_candidates(bundle) if bundle.run_uid is None else [bundle]
     problem = ""
     for candidate in candidates:
-        module = build_model(candidate)
+        try:
+            module = build_model(candidate)
+        except CheckpointError as error:
+            recipe = RunFolder(Path(folder)).bundle
+            named = recipe if recipe.is_file() else weights
+            raise CheckpointError(f"{named}: {error}") from error
         try:
             module.load_state_dict(tensors)
         except RuntimeError as error:

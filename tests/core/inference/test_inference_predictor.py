@@ -110,7 +110,7 @@ def test_missing_or_garbage_weights_are_checkpoint_errors(trained: Trained, tmp_
     catalog, text_run, _, _ = trained
     copied, folder = _copy_run(catalog, text_run, tmp_path)
     (folder / "model.safetensors").write_bytes(b"\x00garbage" * 10)
-    with pytest.raises(CheckpointError, match=f"run {text_run} has no trained weights yet"):
+    with pytest.raises(CheckpointError, match=f"run {text_run}: its trained model cannot be used"):
         Predictor.from_run(copied, text_run)
     (folder / "model.safetensors").unlink()
     with pytest.raises(CheckpointError, match=f"run {text_run} has no trained weights yet"):

@@ -106,7 +106,18 @@ class CallbackList(Callback):
         self._each(lambda cb: cb.on_test_end(predictions))
 
     def on_run_end(self, event: RunFinished) -> None:
-        self._each(lambda cb: cb.on_run_end(event))
+        """Every callback hears the end, even after one of them failed to (the catalog
+        recorder must finish the run); the first failure is raised afterwards."""
+        failure: Exception | None = None
+        for callback in self.callbacks:
+            try:
+                callback.on_run_end(event)
+            except StopRun:
+                pass  # the run has ended already
+            except Exception as error:
+                failure = failure or error
+        if failure is not None:
+            raise failure
 
 
 class EventStream(Callback):

@@ -56,12 +56,15 @@ class FitResult(RunFinished):
 
 @dataclass(frozen=True)
 class _EpochOutcome:
-    """What ``_train_epoch`` hands back: its averages, or why it ended early."""
+    """What ``_train_epoch`` hands back: its averages, or the stop that cut it short."""
 
-    status: str = COMPLETED
-    message: str = ""
+    stop: StopRun | None = None
     loss: float = 0.0
     accuracy: float = 0.0
+
+
+_Ending = tuple[str, str, "tuple[dict[str, Any], Predictions] | None"]
+"""How ``_fit`` ended: status, message and (completed runs) the test metrics/predictions."""
 
 
 class Trainer:
@@ -94,13 +97,14 @@ class Trainer:
         """
         started = time.perf_counter()
         try:
-            return self._fit(started, resume_from)
+            status, message, tested = self._fit(started, resume_from)
         except Exception as error:  # the run is recorded as failed, the caller decides more
             log.exception("training failed")
-            return self._finish(FAILED, f"{type(error).__name__}: {error}", started, None)
+            status, message, tested = FAILED, f"{type(error).__name__}: {error}", None
+        return self._finish(status, message, started, tested)
 
     # ---------------------------------------------------------------------------- the loop
-    def _fit(self, started: float, resume_from: Mapping[str, Any] | None) -> FitResult:
+    def _fit(self, started: float, resume_from: Mapping[str, Any] | None) -> _Ending:
         import torch
 
         training, state = self.training, self.state
@@ -120,25 +124,26 @@ class Trainer:
             state.restore(resume_from, self.module, self.optimizer, self.schedule, self.scaler,
                           self.device)
         self.callbacks.on_run_start(self._run_started())
-        status, message = self._stop_requested_by_callbacks(COMPLETED, "")
-        while status == COMPLETED and state.epoch < training.epochs:
+        stop, message = self.callbacks.take_stop(), ""
+        while stop is None and state.epoch < training.epochs:
             epoch_started = time.perf_counter()
             outcome = self._train_epoch(state.epoch + 1)
-            if outcome.status != COMPLETED:
-                status, message = outcome.status, outcome.message
+            if outcome.stop is not None:  # the epoch was cut short: it does not count
+                stop = outcome.stop
                 break
             state.epoch += 1
             self._end_epoch(outcome, time.perf_counter() - epoch_started)
-            status, message = self._stop_requested_by_callbacks(status, message)
-            if status == COMPLETED and state.best.should_stop:
+            stop = self.callbacks.take_stop()
+            if stop is None and state.best.should_stop:
                 best = state.best
                 message = (f"early stopping: {best.monitor} did not improve for "
                            f"{best.patience} epochs (best at epoch {best.epoch})")
                 break
+        status = stop.status if stop is not None else COMPLETED
+        message = stop.message if stop is not None else message
         if status == STOPPED and not message:
             message = f"stopped after epoch {state.epoch} of {training.epochs}"
-        tested = self._test() if status == COMPLETED else None
-        return self._finish(status, message, started, tested)
+        return status, message, self._test() if status == COMPLETED else None
 
     def _train_epoch(self, epoch: int) -> _EpochOutcome:
         import torch
@@ -152,10 +157,8 @@ class Trainer:
         interval_started = time.perf_counter()
         batches = self._batches(epoch)
         for step, index in enumerate(batches, start=1):
-            if control.paused and not self._wait_while_paused():
-                return _EpochOutcome(STOPPED)
-            if control.stop_requested:
-                return _EpochOutcome(STOPPED)
+            if (control.paused and not self._wait_while_paused()) or control.stop_requested:
+                return _EpochOutcome(StopRun(STOPPED))
             x, y = inputs.index_select(0, index), labels.index_select(0, index)
             if x.device != self.device:
                 x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
@@ -181,7 +184,7 @@ class Trainer:
                     memory_bytes=memory_in_use(self.device)))
                 stop = self.callbacks.take_stop()
                 if stop is not None:
-                    return _EpochOutcome(stop.status, stop.message)
+                    return _EpochOutcome(stop)
                 interval_loss.zero_()
                 interval_steps, interval_samples, interval_started = 0, 0, now
         loss_sum, right, seen = self.strategy.reduce_sum(totals).tolist()
@@ -241,6 +244,8 @@ class Trainer:
 
     def _finish(self, status: str, message: str, started: float,
                 tested: tuple[dict[str, Any], Predictions] | None) -> FitResult:
+        """Tell the callbacks once how the run ended. A callback failing to hear it makes the
+        result failed (it is a bug worth seeing) but the others still heard the true end."""
         metrics, predictions = tested if tested else (None, None)
         state = self.state
         wall = state.elapsed_before + time.perf_counter() - started - state.paused_seconds
@@ -248,7 +253,13 @@ class Trainer:
             status=status, message=message, epochs_done=state.epoch, wall_seconds=wall,
             best_metric_name=state.best.monitor, best_metric=state.best.value,
             best_epoch=state.best.epoch, test_metrics=metrics)
-        self.callbacks.on_run_end(finished)
+        try:
+            self.callbacks.on_run_end(finished)
+        except Exception as error:
+            log.exception("a callback failed after the run ended as %s", status)
+            return FitResult(**{**vars(finished), "status": FAILED,
+                                "message": f"{type(error).__name__}: {error} (after the run "
+                                           f"ended as {status})", "test_metrics": None})
         return FitResult(**vars(finished), test_predictions=predictions)
 
     # ------------------------------------------------------------------------- helpers
@@ -262,10 +273,6 @@ class Trainer:
             trainable_parameters=trainable, train_samples=len(self.data.train),
             val_samples=len(self.data.val), test_samples=len(self.data.test),
             world_size=self.strategy.world_size)
-
-    def _stop_requested_by_callbacks(self, status: str, message: str) -> tuple[str, str]:
-        stop: StopRun | None = self.callbacks.take_stop()
-        return (stop.status, stop.message) if stop is not None else (status, message)
 
     def _setup_precision(self) -> None:
         import torch

@@ -64,8 +64,8 @@ class TrainJob(Job):
                           parent_run_id=self.parent_run_id, study_id=study_id,
                           trial_number=self.trial.number if self.trial else None,
                           on_created=on_created)
-        if self.trial is not None and study_id is not None:
-            after_trial(catalog, study_id, self.trial.study.planned_trials)
+        if study_id is not None:
+            after_trial(catalog, study_id)
         return outcome
 
 
@@ -87,4 +87,8 @@ class ResumeJob(Job):
             on_created: OnCreated | None = None) -> RunOutcome:
         if on_created is not None:
             on_created(self.run_id)
-        return resume(catalog, self.run_id, callbacks=callbacks, control=control)
+        outcome = resume(catalog, self.run_id, callbacks=callbacks, control=control)
+        study_id = catalog.get_run_record(self.run_id).study_id
+        if study_id is not None:  # a trial resumed: the study's best and status may change
+            after_trial(catalog, study_id)
+        return outcome

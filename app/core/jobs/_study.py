@@ -1,8 +1,10 @@
 """Trials of a study: a job that belongs to a grid (later a search) records its membership.
 
 The study row is created by whichever trial runs first (``ensure_study`` by uid, so trials
-queued in the window and run one by one create it once), and after every trial the study's
-best run is refreshed; the trial that completes the planned count completes the study.
+queued in the window and run one by one create it once), and after every trial (or resumed
+trial) the study's best run is refreshed; once every planned trial has ended the study is
+completed, or stopped while one of its trials is stopped or interrupted (resuming that trial
+completes it later).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.core.catalog import Catalog
-from app.core.statuses import TERMINAL_STATUSES
+from app.core.statuses import FAILED, RESUMABLE_STATUSES, TERMINAL_STATUSES
 
 GRID = "grid"
 
@@ -51,12 +53,14 @@ class Trial:
     number: int  # 0-based, in the order the trials were planned
 
 
-def after_trial(catalog: Catalog, study_id: int, planned: int | None) -> None:
-    """Refresh the best run; complete the study once every planned trial has ended."""
+def after_trial(catalog: Catalog, study_id: int) -> None:
+    """Refresh the best run; end the study once every planned trial has ended."""
     catalog.update_study_best(study_id)
-    if planned is None:
+    study = catalog.get_study(study_id)
+    if study.planned_trials is None:
         return
-    counts = catalog.get_study(study_id).trial_counts
+    counts = study.trial_counts
     ended = sum(count for status, count in counts.items() if status in TERMINAL_STATUSES)
-    if ended >= planned:
-        catalog.finish_study(study_id, "completed")
+    if ended >= study.planned_trials:
+        unfinished = any(counts.get(status) for status in RESUMABLE_STATUSES - {FAILED})
+        catalog.finish_study(study_id, "stopped" if unfinished else "completed")

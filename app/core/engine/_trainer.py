@@ -151,9 +151,10 @@ class Trainer:
         model, control, state = self.model, self.control, self.state
         model.train()
         inputs, labels = self._train_inputs, self._train_labels
-        totals = torch.zeros(3, dtype=torch.float64, device=self.device)  # loss sum, right, n
+        total_loss = torch.zeros((), device=self.device)
+        correct = torch.zeros((), dtype=torch.long, device=self.device)
         interval_loss = torch.zeros((), device=self.device)
-        interval_steps, interval_samples = 0, 0
+        interval_steps, interval_samples, seen = 0, 0, 0
         interval_started = time.perf_counter()
         batches = self._batches(epoch)
         for step, index in enumerate(batches, start=1):
@@ -166,9 +167,9 @@ class Trainer:
             batch = len(index)
             detached = loss.detach().float()
             interval_loss += detached
-            totals[0] += detached * batch
-            totals[1] += (logits.detach().argmax(dim=1) == y).sum()
-            totals[2] += batch
+            total_loss += detached * batch
+            correct += (logits.detach().argmax(dim=1) == y).sum()
+            seen += batch
             interval_steps += 1
             interval_samples += batch
             state.global_step += 1
@@ -187,8 +188,10 @@ class Trainer:
                     return _EpochOutcome(stop)
                 interval_loss.zero_()
                 interval_steps, interval_samples, interval_started = 0, 0, now
-        loss_sum, right, seen = self.strategy.reduce_sum(totals).tolist()
-        return _EpochOutcome(loss=loss_sum / seen, accuracy=right / seen)
+        totals = torch.stack([total_loss.double(), correct.double(),
+                              torch.tensor(float(seen), dtype=torch.float64, device=self.device)])
+        loss_sum, right, count = self.strategy.reduce_sum(totals).tolist()
+        return _EpochOutcome(loss=loss_sum / count, accuracy=right / count)
 
     def _step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         import torch

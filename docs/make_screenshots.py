@@ -80,6 +80,8 @@ def main() -> int:
 
     from PySide6.QtCore import QSettings
 
+    from app.core.engine import EpochEnd
+    from app.core.jobs import TrainJob
     from app.gui import create_application
     from app.gui.main_window import MainWindow
     from app.gui.settings import Settings
@@ -111,9 +113,10 @@ def main() -> int:
     training = window.show_page("Training")
     state.update_values({"epochs": 12, "lr": 0.003, "batch_size": 32},
                         model_options={**state.model_options, "width": 16})
-    window.queue.enqueue(state.build_config(), state.catalog.path)
+    window.queue.enqueue(TrainJob(state.build_config()), state.catalog.path)
     epochs_seen: list[int] = []
-    window.queue.epoch.connect(lambda event: epochs_seen.append(event.epoch))
+    window.queue.event.connect(lambda event: epochs_seen.append(event.epoch)
+                               if isinstance(event, EpochEnd) else None)
     wait_until(lambda: len(epochs_seen) >= 4, timeout=600)
     shoot("training")
     window.queue.stop()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.batch._console import ConsoleProgress
-from app.batch._summary import format_table, write_summary_json
+from app.batch._summary import check_summary_path, format_table, write_summary_json
 from app.core.catalog import Catalog
 from app.core.engine import RunControl
 from app.core.errors import CatalogError, ModelDeskError
@@ -32,6 +32,8 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
               out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
+        if summary_json is not None:
+            check_summary_path(summary_json)
         jobs = [experiment.job for experiment in read_experiments(Path(file))]
         planned = [job.plan() for job in jobs]
         catalog = Catalog(catalog_path)

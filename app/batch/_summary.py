@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from app.core.engine import atomic_write
+from app.core.errors import ConfigError
 from app.core.runs import RunOutcome
 
 
@@ -23,6 +26,28 @@ def summary_records(outcomes: Sequence[RunOutcome]) -> list[dict[str, Any]]:
          "message": o.message}
         for o in outcomes
     ]
+
+
+def check_summary_path(path: Path) -> None:
+    """Refuse a summary path that could not be written, before anything trains.
+
+    Raises:
+        ConfigError: the folder does not exist or is not writable, or the path is a folder.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ConfigError(f"--summary-json {path} is a folder; give a file name")
+    if not folder.is_dir():
+        raise ConfigError(f"--summary-json {path}: the folder {folder} does not exist; create "
+                          "it or choose another path")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".modeldesk-summary-", dir=folder)
+    except OSError as error:
+        raise ConfigError(f"--summary-json {path}: cannot write in {folder} "
+                          f"({error.strerror or error}); choose another path") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write_summary_json(path: Path, outcomes: Sequence[RunOutcome]) -> None:

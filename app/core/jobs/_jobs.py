@@ -16,7 +16,7 @@ from app.core.catalog import Catalog
 from app.core.config import RunConfig
 from app.core.engine import Callback, RunControl
 from app.core.jobs._study import Trial, after_trial
-from app.core.runs import PlannedRun, RunOutcome, execute, plan_run, resume
+from app.core.runs import PlannedRun, RunOutcome, execute, plan_run, preflight, resume
 
 OnCreated = Callable[[int], None]
 
@@ -53,7 +53,10 @@ class TrainJob(Job):
         return config.name or f"{config.model.architecture} on {Path(config.data.dataset).name}"
 
     def plan(self) -> PlannedRun:
-        return plan_run(self.config, where=self.where)
+        """Validate, load the data and check device and starting weights (``preflight``)."""
+        planned = plan_run(self.config, where=self.where)
+        preflight(planned, where=self.where)
+        return planned
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
             control: RunControl | None = None,

@@ -5,9 +5,10 @@ from app.core.runs._environment import environment
 from app.core.runs._execute import RunOutcome, execute, resume
 from app.core.runs._inputs import ModelInputs, inputs_key, model_inputs
 from app.core.runs._plan import PlannedRun, default_values, make_config, plan_run
+from app.core.runs._preflight import preflight
 from app.core.runs._recorder import EPOCH_KEYS, STEP_LOSS, CatalogRecorder
 
 __all__ = ["EPOCH_KEYS", "STEP_LOSS", "BundleWriter", "CatalogRecorder", "ModelInputs",
            "PlannedRun", "PredictionsWriter", "RunOutcome", "default_values", "environment",
-           "execute", "inputs_key", "make_config", "model_inputs", "plan_run", "resume",
-           "run_writers"]
+           "execute", "inputs_key", "make_config", "model_inputs", "plan_run", "preflight",
+           "resume", "run_writers"]

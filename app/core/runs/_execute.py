@@ -25,6 +25,7 @@ from app.core.engine import (
     Trainer,
     load_checkpoint,
     load_weights,
+    resolve_device,
 )
 from app.core.errors import CatalogError, ConfigError
 from app.core.models import ModelBundle, RunFolder, build_model, resolve_build_options
@@ -98,14 +99,9 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     the catalog run is created. ``on_created`` hears the catalog run id as soon as it exists.
     """
     config, dataset = planned.config, planned.dataset
-    data = _prepare(planned)
     resuming = run_id is not None
     uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
-    bundle = ModelBundle(
-        architecture=planned.spec.name, class_names=dataset.class_names,
-        build_options=_options(planned, data), preprocessing=data.preprocessing,
-        dataset_fingerprint=dataset.fingerprint, run_uid=uid)
-    model = _build(planned, bundle)
+    data, bundle, model = build_for(planned, uid)
     if not resuming:
         dataset_id = catalog.register_dataset(
             path=str(dataset.path), kind=dataset.kind, fingerprint=dataset.fingerprint,
@@ -139,6 +135,7 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
             "can be resumed")
     where = f"run {run_id}"
     planned = plan_run(RunConfig.from_stored(detail.run.config, where=where), where=where)
+    resolve_device(planned.config.runtime.device)  # a GPU run on a machine without one
     recorded = detail.dataset.fingerprint if detail.dataset else None
     if recorded and recorded != planned.dataset.fingerprint:
         raise ConfigError(
@@ -146,6 +143,18 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
             f"started (fingerprint {planned.dataset.fingerprint[:12]}, recorded "
             f"{recorded[:12]}); start a new run instead")
     return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
+
+
+def build_for(planned: PlannedRun,
+              uid: str | None = None) -> tuple[PreparedData, ModelBundle, nn.Module]:
+    """The run's tensors, its model's bundle and the freshly seeded model with starting
+    weights loaded and the backbone frozen: everything that can fail on bad input."""
+    data = _prepare(planned)
+    bundle = ModelBundle(
+        architecture=planned.spec.name, class_names=planned.dataset.class_names,
+        build_options=_options(planned, data), preprocessing=data.preprocessing,
+        dataset_fingerprint=planned.dataset.fingerprint, run_uid=uid)
+    return data, bundle, _build(planned, bundle)
 
 
 def _prepare(planned: PlannedRun) -> PreparedData:

@@ -69,8 +69,10 @@ def run(dataset: str | Path | None = None, catalog: str | Path | None = None,
     window = open_window(dataset, catalog)
     window.show()
     from app.gui.experiment_import import FileOpenHandler, offer_experiments
+    from app.gui.saved_queue import offer_saved_queue
 
     application.installEventFilter(FileOpenHandler(window))
+    offer_saved_queue(window)
     if experiments:
         from PySide6.QtCore import QTimer
 

@@ -24,6 +24,7 @@ import app
 from app.core.engine import Paused
 from app.core.errors import ModelDeskError
 from app.gui.pages import PAGES
+from app.gui.saved_queue import remember_queue
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
 from app.gui.widgets.drops import local_path
@@ -37,6 +38,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.state = state
         self.queue = queue or TrainingQueue(self)
+        self._closing = False
         self.setWindowTitle("ModelDesk")
         self.setAcceptDrops(True)
         self.setMinimumSize(QSize(1024, 680))
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.state.catalog_changed.connect(self._on_catalog_changed)
         self.state.dataset_failed.connect(self._on_dataset_failed)
         self.queue.queue_changed.connect(self._on_queue_changed)
+        self.queue.queue_changed.connect(self._on_queue_saved)
         self.queue.event.connect(self._on_queue_event)
         # Detecting the device imports torch (seconds of CPU); start it once the window is up.
         QTimer.singleShot(DEVICE_DETECT_DELAY_MS, self._on_detect_device)
@@ -161,6 +164,10 @@ class MainWindow(QMainWindow):
     def _on_device(self, label: str) -> None:
         self.device_label.setText(f"device: {label}")
 
+    def _on_queue_saved(self) -> None:
+        if not self._closing:
+            remember_queue(self)
+
     def _on_queue_event(self, event: object) -> None:
         if isinstance(event, Paused):
             self._on_queue_changed()
@@ -187,21 +194,35 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------------------- close
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.queue.busy:
+        if self.queue.busy or self.queue.pending:
             answer = QMessageBox.question(
-                self, "Training in progress",
-                "A run is training. Stop it and quit? Its last checkpoint is kept and it can be "
-                "resumed from the Catalog page.",
+                self, "Training in progress", quit_question(self.queue),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+            remember_queue(self)  # before stopping: the stopped run is offered as a resume
+            self._closing = True  # stopping empties the queue; what was saved stays saved
             self.queue.stop_all()
         self.state.settings.set_geometry(self.saveGeometry())
         self.state.settings.sync()
         event.accept()
 
+
+
+def quit_question(queue: TrainingQueue) -> str:
+    """Names the run training and the runs waiting, and says they are kept for next time."""
+    current, pending = queue.labels()
+    lines = []
+    if current is not None:
+        run = f" (run {queue.current_run_id})" if queue.current_run_id is not None else ""
+        lines.append(f"Training: {current}{run}")
+    lines += [f"Queued: {label}" for label in pending[:10]]
+    if len(pending) > 10:
+        lines.append(f"… and {len(pending) - 10} more queued")
+    return ("\n".join(lines) + "\n\nStop and quit? The run in training keeps its last "
+            "checkpoint; it and the queued runs are offered again when ModelDesk next opens.")
 
 
 def _detect_device() -> str:

@@ -39,6 +39,19 @@ class Settings:
     def set_last_values(self, values: dict[str, Any]) -> None:
         self._s.setValue("training/last_values", json.dumps(values))
 
+    def saved_queue(self, catalog: str) -> list[dict[str, Any]]:
+        """The jobs queued (or training) when the window last closed on ``catalog``."""
+        jobs = self._json("queue/saved").get(catalog, [])
+        return [job for job in jobs if isinstance(job, dict)] if isinstance(jobs, list) else []
+
+    def set_saved_queue(self, catalog: str, jobs: list[dict[str, Any]]) -> None:
+        saved = self._json("queue/saved")
+        if jobs:
+            saved[catalog] = jobs
+        else:
+            saved.pop(catalog, None)
+        self._s.setValue("queue/saved", json.dumps(saved))
+
     def sync(self) -> None:
         self._s.sync()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 
 from app.core.engine import Paused
-from app.core.jobs import Job
+from app.core.jobs import Job, ResumeJob, RunCreated
 from app.gui.workers import TrainingWorker
 
 
@@ -36,6 +36,7 @@ class TrainingQueue(QObject):
         super().__init__(parent)
         self.pending: list[QueuedJob] = []
         self.current: QueuedJob | None = None
+        self.current_run_id: int | None = None  # the catalog run the active job trains
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
         self.is_paused = False
@@ -82,6 +83,16 @@ class TrainingQueue(QObject):
             self._on_thread_finished(thread)  # tidy up now; the queued signal finds it done
         return ended
 
+    def unfinished_jobs(self) -> list[Job]:
+        """What is left to do, in order: the active job (as a resume of its run once the run
+        exists, since stopping it keeps its checkpoint) and the waiting ones."""
+        jobs = [queued.job for queued in self.pending]
+        if self.current is not None:
+            active = (ResumeJob(self.current_run_id) if self.current_run_id is not None
+                      else self.current.job)
+            jobs.insert(0, active)
+        return jobs
+
     def labels(self) -> tuple[str | None, list[str]]:
         """The active job's label (or ``None``) and the waiting ones', for the queue list."""
         return (self.current.label if self.current else None,
@@ -93,6 +104,7 @@ class TrainingQueue(QObject):
             return
         queued = self.pending.pop(0)
         self.current = queued
+        self.current_run_id = None
         self.is_paused = False
         worker = TrainingWorker(queued.job, queued.catalog_path)
         thread = QThread()
@@ -107,6 +119,9 @@ class TrainingQueue(QObject):
     def _on_event(self, event: object) -> None:
         if isinstance(event, Paused):
             self.is_paused = event.paused
+        elif isinstance(event, RunCreated):
+            self.current_run_id = event.run_id
+            self.queue_changed.emit()  # what is left to do changed: a resumable run exists
         self.event.emit(event)
 
     def _on_thread_finished(self, thread: QThread) -> None:
@@ -115,6 +130,7 @@ class TrainingQueue(QObject):
         worker = self._worker
         self._worker = self._thread = None
         self.current = None
+        self.current_run_id = None
         if worker is not None:
             worker.deleteLater()
         thread.deleteLater()

@@ -102,3 +102,79 @@ def test_after_stop_all_the_queue_is_idle_at_once_and_closing_does_not_ask(  # n
     window.close()
     assert asked == [] and not window.isVisible()
     assert state.catalog.list_runs()[0].status == "stopped"
+
+
+def test_queued_runs_survive_quitting_and_are_offered_at_the_next_launch(  # noqa: ANN001
+        qtbot, settings, tmp_path) -> None:
+    from app.core.jobs import ResumeJob
+    from app.gui.saved_queue import offer_saved_queue
+
+    catalog = tmp_path / "catalog.sqlite"
+    state, queue = AppState(settings, catalog_path=catalog), TrainingQueue()
+    window = MainWindow(state, queue)
+    qtbot.addWidget(window)
+    open_dataset(qtbot, state, SHAPES)
+    state.set_model("mlp")
+    state.update_values({"epochs": 200, "batch_size": 8, "threads": 1, "name": "long"})
+    with job_event(qtbot, queue, EpochEnd):
+        queue.enqueue(TrainJob(state.build_config()), state.catalog.path)
+    for name in ("second", "third"):
+        state.update_values({"name": name, "epochs": 1})
+        queue.enqueue(TrainJob(state.build_config()), state.catalog.path)
+    run_id = queue.current_run_id
+    asked: list[str] = []
+
+    def answer_yes() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer_yes)
+            return
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, answer_yes)
+    window.close()
+    qtbot.waitUntil(lambda: not queue.busy, timeout=WAIT_MS)
+    assert f"Training: long (run {run_id})" in asked[0]
+    assert "Queued: second" in asked[0] and "Queued: third" in asked[0]
+    assert "offered again" in asked[0]
+    assert state.catalog.get_run_record(run_id).status == "stopped"
+    assert [job["kind"] for job in settings.saved_queue(str(state.catalog.path))] == [
+        "resume", "train", "train"]
+
+    # The next launch on the same catalog lists them and queues them on "Queue again".
+    again_state, again_queue = AppState(settings, catalog_path=catalog), TrainingQueue()
+    again = MainWindow(again_state, again_queue)
+    qtbot.addWidget(again)
+    boxes: list[QMessageBox] = []
+    offer_saved_queue(again, on_shown=boxes.append)
+    qtbot.waitUntil(lambda: bool(boxes), timeout=WAIT_MS)
+    text = boxes[0].text()
+    assert "3 run(s) were queued or training" in text
+    assert f"resume run {run_id}" in text and "second" in text and "third" in text
+    again_button = next(b for b in boxes[0].buttons() if b.text() == "Queue again")
+    again_button.click()
+    jobs = again_queue.unfinished_jobs()
+    assert jobs[0] == ResumeJob(run_id) and [job.label for job in jobs[1:]] == ["second",
+                                                                               "third"]
+    assert again_queue.stop_all(wait_ms=WAIT_MS)
+    qtbot.waitUntil(lambda: not again_queue.busy, timeout=WAIT_MS)
+
+
+def test_discarding_the_saved_queue_forgets_it(qtbot, settings, tmp_path) -> None:  # noqa: ANN001
+    from app.core.jobs import job_to_json
+    from app.gui.saved_queue import offer_saved_queue
+
+    state = AppState(settings, catalog_path=tmp_path / "catalog.sqlite")
+    open_dataset(qtbot, state, SHAPES)
+    state.set_model("mlp")
+    saved = [job_to_json(TrainJob(state.build_config()))]
+    settings.set_saved_queue(str(state.catalog.path), saved)
+    window = MainWindow(state, TrainingQueue())
+    qtbot.addWidget(window)
+    boxes: list[QMessageBox] = []
+    offer_saved_queue(window, on_shown=boxes.append)
+    qtbot.waitUntil(lambda: bool(boxes), timeout=WAIT_MS)
+    next(b for b in boxes[0].buttons() if b.text() == "Discard").click()
+    assert settings.saved_queue(str(state.catalog.path)) == []
+    assert not window.queue.busy and window.queue.pending == []

@@ -3,7 +3,8 @@ a run in a subprocess), each with one event stream for whoever watches."""
 
 from app.core.jobs._events import JobEnded, RunCreated
 from app.core.jobs._jobs import Job, ResumeJob, TrainJob
+from app.core.jobs._serialize import job_from_json, job_to_json
 from app.core.jobs._study import GRID, StudyPlan, Trial, after_trial
 
 __all__ = ["GRID", "Job", "JobEnded", "ResumeJob", "RunCreated", "StudyPlan", "TrainJob",
-           "Trial", "after_trial"]
+           "Trial", "after_trial", "job_from_json", "job_to_json"]

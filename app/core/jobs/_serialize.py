@@ -1,0 +1,60 @@
+"""Jobs as plain JSON, so a queue outlives the process that held it (and, later, a job can be
+handed to another process). ``job_from_json`` validates everything it reads back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.core.config import RunConfig
+from app.core.errors import ConfigError
+from app.core.jobs._jobs import Job, ResumeJob, TrainJob
+from app.core.jobs._study import StudyPlan, Trial
+
+
+def job_to_json(job: Job) -> dict[str, Any]:
+    if isinstance(job, ResumeJob):
+        return {"kind": "resume", "run_id": job.run_id}
+    if isinstance(job, TrainJob):
+        trial = None
+        if job.trial is not None:
+            study = job.trial.study
+            trial = {"number": job.trial.number, "study": {
+                "uid": study.uid, "name": study.name, "kind": study.kind,
+                "space": dict(study.space), "sampler": study.sampler,
+                "planned_trials": study.planned_trials, "metric": study.metric}}
+        return {"kind": "train", "config": job.config.to_dict(), "where": job.where,
+                "trial": trial, "parent_run_id": job.parent_run_id}
+    raise ConfigError(f"a {type(job).__name__} cannot be saved")
+
+
+def job_from_json(data: Any) -> Job:
+    """The job ``job_to_json`` described; ``ConfigError`` saying what is wrong otherwise."""
+    if not isinstance(data, Mapping):
+        raise ConfigError("a saved job must be a JSON object")
+    kind = data.get("kind")
+    if kind == "resume":
+        run_id = data.get("run_id")
+        if isinstance(run_id, bool) or not isinstance(run_id, int):
+            raise ConfigError(f"a saved resume job needs a run id, got {run_id!r}")
+        return ResumeJob(run_id)
+    if kind == "train":
+        where = str(data.get("where") or "")
+        config = RunConfig.from_stored(data.get("config") or {}, where=where or "saved job")
+        return TrainJob(config, where=where, trial=_trial(data.get("trial")),
+                        parent_run_id=data.get("parent_run_id"))
+    raise ConfigError(f"unknown saved job kind {kind!r}")
+
+
+def _trial(data: Any) -> Trial | None:
+    if data is None:
+        return None
+    try:
+        study = data["study"]
+        plan = StudyPlan(name=str(study["name"]), kind=str(study["kind"]),
+                         space=dict(study["space"]), sampler=str(study["sampler"]),
+                         planned_trials=study.get("planned_trials"), uid=str(study["uid"]),
+                         metric=study.get("metric"))
+        return Trial(plan, int(data["number"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ConfigError(f"a saved trial is incomplete ({error})") from None

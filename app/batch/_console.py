@@ -59,6 +59,10 @@ class ConsoleProgress(Callback):
         if event.message:
             line += f" ({event.message})"
         self._print(line)
+        if event.health:
+            self._print(f"  warning: {event.health}: the best validation accuracy never beat "
+                        "always answering the most frequent class; try another learning rate "
+                        "or model, and check the labels")
 
     def _ensure_bar(self, event: StepEnd):  # noqa: ANN202 - tqdm is optional at import
         if self._bar is None and sys.stderr.isatty():

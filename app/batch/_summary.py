@@ -18,12 +18,12 @@ from app.core.runs import RunOutcome
 def summary_records(outcomes: Sequence[RunOutcome]) -> list[dict[str, Any]]:
     """One JSON-able record per run; NaN and infinities become null (strict JSON)."""
     return [
-        {"run_id": o.run_id, "run_uid": o.uid, "name": o.name, "status": o.status, "model": o.model,
-         "dataset_fingerprint": o.fingerprint, "best_val_metric_name": o.best_metric_name,
-         "best_val_metric": _finite(o.best_metric), "best_epoch": o.best_epoch,
-         "epochs_done": o.epochs_done, "test_accuracy": _finite(o.test_accuracy),
-         "test_macro_f1": _finite(o.test_macro_f1), "wall_seconds": round(o.wall_seconds, 3),
-         "message": o.message}
+        {"run_id": o.run_id, "run_uid": o.uid, "name": o.name, "status": o.status,
+         "health": o.health, "model": o.model, "dataset_fingerprint": o.fingerprint,
+         "best_val_metric_name": o.best_metric_name, "best_val_metric": _finite(o.best_metric),
+         "best_epoch": o.best_epoch, "epochs_done": o.epochs_done,
+         "test_accuracy": _finite(o.test_accuracy), "test_macro_f1": _finite(o.test_macro_f1),
+         "wall_seconds": round(o.wall_seconds, 3), "message": o.message}
         for o in outcomes
     ]
 
@@ -61,7 +61,8 @@ def format_table(outcomes: Sequence[RunOutcome]) -> str:
     rows = [header]
     for o in outcomes:
         best = "-" if o.best_metric is None else f"{o.best_metric_name} {o.best_metric:.4f}"
-        rows.append((str(o.run_id), o.name, o.model, o.status, best, _pct(o.test_accuracy),
+        status = f"{o.status}, {o.health}" if o.health else o.status
+        rows.append((str(o.run_id), o.name, o.model, status, best, _pct(o.test_accuracy),
                      "-" if o.test_macro_f1 is None else f"{o.test_macro_f1:.3f}",
                      f"{o.wall_seconds:.1f}s"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

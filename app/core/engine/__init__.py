@@ -31,16 +31,17 @@ from app.core.engine._events import (
     RunStarted,
     StepEnd,
 )
+from app.core.engine._health import NOT_LEARNING, majority_rate
 from app.core.engine._snapshot import Snapshot
 from app.core.engine._strategy import SingleDevice, Strategy
 from app.core.engine._trainer import FitResult, Trainer
 
 __all__ = [
-    "COMPLETED", "DIVERGED", "FAILED", "PRUNED", "STOPPED",
+    "COMPLETED", "DIVERGED", "FAILED", "NOT_LEARNING", "PRUNED", "STOPPED",
     "BestTracker", "Callback", "CallbackList", "Checkpointing", "DivergenceWatcher",
     "EpochEnd", "EventStream", "FitResult", "Paused", "Predictions", "RunControl",
     "RunFinished", "RunStarted", "SingleDevice", "Snapshot", "StepEnd", "StopRun", "Strategy",
     "Trainer", "atomic_write", "compute_test_metrics", "describe_device", "load_checkpoint",
-    "load_weights", "memory_in_use", "predict", "resolve_device", "save_checkpoint",
-    "save_weights",
+    "load_weights", "majority_rate", "memory_in_use", "predict", "resolve_device",
+    "save_checkpoint", "save_weights",
 ]

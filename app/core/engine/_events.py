@@ -78,3 +78,4 @@ class RunFinished:
     best_metric: float | None
     best_epoch: int
     test_metrics: dict[str, Any] | None = field(default=None)
+    health: str | None = None  # "not learning" for a completed run that learnt nothing

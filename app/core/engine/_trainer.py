@@ -32,6 +32,7 @@ from app.core.engine._events import (
     RunStarted,
     StepEnd,
 )
+from app.core.engine._health import health
 from app.core.engine._optim import Schedule, build_optimizer
 from app.core.engine._snapshot import Snapshot
 from app.core.engine._state import TrainState
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from app.core.datasets import PreparedData, TensorSplit
 
 log = logging.getLogger(__name__)
+WARM_UP_THREAD = "import-torchmetrics"
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,13 @@ class Trainer:
         self.data = data
         self.module = model  # the model as built; ``self.model`` may be a strategy's wrapper
         self.strategy = strategy or SingleDevice()
-        watchers = (DivergenceWatcher(training.lr),)
+        watchers = (DivergenceWatcher(training.lr, data.num_classes),)
         self.callbacks = CallbackList((*watchers, *callbacks),
                                       is_global_zero=self.strategy.is_global_zero)
         self.control = control or RunControl()
         monitor = training.monitor if len(data.val) else "train_loss"
         self.state = TrainState(BestTracker(monitor, training.early_stopping_patience))
+        self._best_val_accuracy: float | None = None
 
     # ----------------------------------------------------------------------------- public
     def fit(self, *, resume_from: Mapping[str, Any] | None = None) -> FitResult:
@@ -217,6 +220,7 @@ class Trainer:
             val = self._predict(self.data.val)
             val_loss = val.loss
             val_accuracy = float((val.predicted == val.targets).float().mean())
+            self._best_val_accuracy = max(val_accuracy, self._best_val_accuracy or 0.0)
         monitored = {"val_loss": val_loss, "val_accuracy": val_accuracy,
                      "train_loss": outcome.loss}[state.best.monitor]
         is_best = state.best.update(state.epoch, monitored)
@@ -252,10 +256,12 @@ class Trainer:
         metrics, predictions = tested if tested else (None, None)
         state = self.state
         wall = state.elapsed_before + time.perf_counter() - started - state.paused_seconds
+        verdict = (health(self._best_val_accuracy, self.data.val.labels)
+                   if status == COMPLETED else None)
         finished = RunFinished(
             status=status, message=message, epochs_done=state.epoch, wall_seconds=wall,
             best_metric_name=state.best.monitor, best_metric=state.best.value,
-            best_epoch=state.best.epoch, test_metrics=metrics)
+            best_epoch=state.best.epoch, test_metrics=metrics, health=verdict)
         try:
             self.callbacks.on_run_end(finished)
         except Exception as error:
@@ -332,7 +338,14 @@ class Trainer:
 
 
 def _warm_up_metrics_import() -> None:
-    """Import torchmetrics (~1.5 s) beside the first epoch instead of after the last one."""
+    """Import torchmetrics (~1.5 s) beside the first epoch instead of after the last one.
+
+    The thread is not a daemon on purpose: a daemon thread still inside torch's C++ code when
+    the interpreter finalises is killed mid-call, and pybind11's GIL guards then abort the
+    process ("terminate called without an active exception", exit 134; pytorch#38228). A
+    short run that ends before the import does (no test split, or a divergence) made a
+    completed batch exit 134 now and then; joined at exit, the import simply finishes first.
+    """
     import sys
     import threading
 
@@ -343,4 +356,4 @@ def _warm_up_metrics_import() -> None:
             log.warning("importing torchmetrics ahead of time failed", exc_info=True)
 
     if "torchmetrics" not in sys.modules:
-        threading.Thread(target=warm_up, name="import-torchmetrics", daemon=True).start()
+        threading.Thread(target=warm_up, name=WARM_UP_THREAD, daemon=False).start()

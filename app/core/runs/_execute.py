@@ -80,6 +80,11 @@ class RunOutcome:
         return self.finished.best_epoch
 
     @property
+    def health(self) -> str | None:
+        """``"not learning"`` for a completed run that learnt nothing, else ``None``."""
+        return self.finished.health
+
+    @property
     def test_accuracy(self) -> float | None:
         return (self.finished.test_metrics or {}).get("accuracy")
 

@@ -185,6 +185,11 @@ class TrainingPage(QWidget):
                 resume_run=outcome.run_id)
         elif outcome.status == DIVERGED:
             self.messages.show_message("error", f"{run} diverged: {outcome.message}")
+        elif outcome.status == COMPLETED and outcome.health:
+            self.messages.show_message(
+                "warning", f"{_completed_text(outcome)} It is {outcome.health}: its validation "
+                "accuracy never beat always answering the most frequent class. Try another "
+                "learning rate or model, and check the labels.")
         elif outcome.status == COMPLETED:
             self.messages.show_message("success", _completed_text(outcome))
         else:

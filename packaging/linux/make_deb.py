@@ -5,15 +5,16 @@ entry, the icon in the hicolor theme (PNG sizes and SVG) and the experiment-file
 Removing the package removes exactly those files: the user's catalog, logs and settings live
 in their home folder (platformdirs / QSettings) and dpkg never touches them.
 
-``Depends`` lists the Debian packages that own the system libraries the bundle links to
-outside itself (found with ``ldd`` and ``dpkg -S`` on the build machine), so ``apt install
-./modeldesk_….deb`` pulls in whatever a minimal workstation lacks (X11/xcb, fontconfig, GL).
+``Depends`` lists the Debian packages that own the system libraries the *required* ELF files
+link to outside the bundle (``ldd`` and ``dpkg -S`` on the build machine, see ``elf_needs.py``)
+plus the data those libraries read, so ``apt install ./modeldesk_….deb`` pulls in what a
+minimal workstation lacks (GL, fonts). Optional plugins' libraries go to ``Recommends``
+(Wayland) or ``Suggests`` (GTK theme, ...) as ``elf_groups.py`` says: a workstation without
+Wayland installs and starts the app without them.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -22,8 +23,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-BASE_DEPENDS = ("libc6", "libstdc++6", "libgl1", "libegl1", "libfontconfig1", "libxkbcommon0",
-                "libdbus-1-3")
 
 LAUNCHER = """#!/bin/sh
 # ModelDesk's command: the frozen app installed by the modeldesk package.
@@ -78,10 +77,11 @@ def make_deb(bundle: Path, out_dir: Path, flavour: str) -> Path:
 
 
 def _control(version: str, flavour: str, installed_kb: int, opt: Path) -> str:
-    depends = ", ".join(sorted(set(BASE_DEPENDS) | system_packages(opt)))
+    relations = "".join(f"{name}: {', '.join(packages)}\n"
+                        for name, packages in package_relations(opt).items() if packages)
     return (f"Package: modeldesk\nVersion: {version}\nArchitecture: amd64\n"
             "Maintainer: ModelDesk team <modeldesk@example.org>\nSection: science\n"
-            f"Priority: optional\nInstalled-Size: {installed_kb}\nDepends: {depends}\n"
+            f"Priority: optional\nInstalled-Size: {installed_kb}\n{relations}"
             "Homepage: https://example.org/modeldesk\n"
             f"Description: train neural network classifiers on your own data ({flavour})\n"
             " ModelDesk trains classifiers on folders of images and tables of texts without\n"
@@ -89,29 +89,19 @@ def _control(version: str, flavour: str, installed_kb: int, opt: Path) -> str:
             f" {flavour} build of the frozen app (Python, PyTorch and Qt included).\n")
 
 
-def system_packages(bundle: Path) -> set[str]:
-    """Debian packages owning libraries the bundle's ELF files load from outside the bundle."""
+def package_relations(bundle: Path) -> dict[str, list[str]]:
+    """``Depends``/``Recommends``/``Suggests`` for ``bundle``; prints them and any warning."""
+    sys.path.insert(0, str(HERE))
+    import elf_needs
+
     if not shutil.which("dpkg"):
-        return set()
-    libs: set[str] = set()
-    env = {**os.environ, "LD_LIBRARY_PATH": ":".join(sorted(
-        {str(p.parent) for p in bundle.rglob("*.so*") if p.is_file()}))}
-    for elf in bundle.rglob("*"):
-        if not (elf.is_file() and (".so" in elf.name or os.access(elf, os.X_OK))):
-            continue
-        result = subprocess.run(["ldd", str(elf)], capture_output=True, text=True, env=env)
-        for match in re.finditer(r"=> (/\S+)", result.stdout):
-            if not match.group(1).startswith(str(bundle)):
-                libs.add(match.group(1))
-    packages: set[str] = set()
-    for lib in sorted(libs):
-        for candidate in {lib, os.path.realpath(lib), lib.removeprefix("/usr"),
-                          "/usr" + lib if not lib.startswith("/usr") else lib}:
-            found = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
-            if found.returncode == 0:
-                packages.add(found.stdout.split(":")[0].strip())
-                break
-    return packages
+        raise SystemExit("make_deb: dpkg is needed to map the bundle's libraries to packages")
+    relations, warnings = elf_needs.relations(elf_needs.scan(bundle))
+    for warning in warnings:
+        print(f"make_deb: warning: {warning}", file=sys.stderr)
+    for name, packages in relations.items():
+        print(f"make_deb: {name}: {', '.join(packages) or '-'}")
+    return relations
 
 
 def _copy(source: Path, target: Path) -> None:

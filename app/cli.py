@@ -1,7 +1,9 @@
 """Command line of ``main.py``: parse arguments, dispatch, turn errors into exit codes.
 
 User errors (``ModelDeskError``) print their message and exit 2; tracebacks of anything else
-go to the log file only, with a one-line pointer to it.
+go to the log file only, with a one-line pointer to it. An option that the chosen mode would
+ignore is a usage error (exit 2), not silence: ``--summary-json`` without ``--batch`` would
+otherwise leave someone waiting for a file that never comes.
 """
 
 from __future__ import annotations
@@ -72,9 +74,34 @@ def _column(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
+_INSPECT_ONLY = ("json", "text_column", "label_column", "delimiter", "no_header")
+
+
+def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse (``parser.error``: usage, one ``error:`` line, exit 2) options the mode ignores."""
+    def flag(dest: str) -> str:
+        return "--" + dest.replace("_", "-")
+
+    def given(dest: str) -> bool:
+        value = getattr(args, dest)
+        return value is not None and value is not False
+
+    if args.summary_json is not None and not args.batch:
+        parser.error("--summary-json only works with --batch")
+    if not args.inspect:
+        stray = [flag(dest) for dest in _INSPECT_ONLY if given(dest)]
+        if stray:
+            parser.error(f"{stray[0]} only works with --inspect PATH")
+    mode = next((flag(d) for d in ("batch", "inspect", "resume", "self_test") if given(d)), None)
+    if mode and args.dataset:
+        parser.error(f"{mode} takes no DATASET argument (got {args.dataset!r}); open a dataset "
+                     "in the window with main.py DATASET")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _check_combination(parser, args)
     from app.logs import log_file, setup_logging
 
     setup_logging()
@@ -137,15 +164,23 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _inspect(args: argparse.Namespace) -> int:
     from app.core.datasets import TableOptions, load_dataset
+    from app.core.errors import ConfigError
 
+    if args.json is not None and not args.json.parent.is_dir():
+        raise ConfigError(f"--json {args.json}: the folder {args.json.parent} does not exist; "
+                          "create it or choose another path", fields=("json",))
     delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
     options = TableOptions(text_column=args.text_column, label_column=args.label_column,
                            delimiter=delimiter, has_header=False if args.no_header else None)
     dataset = load_dataset(args.inspect, options)
     print(dataset.report.format_text())
     if args.json:
-        args.json.write_text(json.dumps(dataset.report.to_dict(), indent=2) + "\n",
-                             encoding="utf-8")
+        try:
+            args.json.write_text(json.dumps(dataset.report.to_dict(), indent=2) + "\n",
+                                 encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"--json {args.json}: cannot write it ({error.strerror or error})",
+                              fields=("json",)) from None
     return EXIT_OK
 
 

@@ -15,8 +15,9 @@ from app.core.datasets._preprocessing import (
     preprocessing_from_json,
 )
 from app.core.datasets._records import Dataset, DuplicateGroup, SkippedSample, TableOptions
-from app.core.datasets._report import ValidationReport
+from app.core.datasets._report import ValidationReport, format_skipped_summary
 from app.core.datasets._split import Split, split_dataset
+from app.core.datasets._table_parse import normalise_delimiter
 from app.core.datasets._vocab import PAD_ID, UNK_ID, Vocabulary, tokenize
 
 __all__ = [
@@ -40,7 +41,9 @@ __all__ = [
     "default_channels",
     "encode_for_inference",
     "fit_vocabulary",
+    "format_skipped_summary",
     "load_dataset",
+    "normalise_delimiter",
     "prepare_data",
     "preprocessing_from_json",
     "split_dataset",

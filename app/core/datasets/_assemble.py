@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.datasets._hashing import fingerprint
+from app.core.datasets._names import shown
 from app.core.datasets._records import (
     Dataset,
     DuplicateGroup,
@@ -65,12 +66,12 @@ def assemble(collected: Collected) -> Dataset:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in collected.skipped[:3])
         detail = f" ({reasons})" if reasons else ""
         raise DatasetError(
-            f"nothing usable in {path}: all {collected.found} samples were skipped{detail}"
+            f"nothing usable in {shown(path)}: all {collected.found} samples were skipped{detail}"
         )
     class_names = tuple(sorted({c.label for c in candidates}))
     if len(class_names) < 2:
         raise DatasetError(
-            f"a classifier needs at least 2 classes; found only '{class_names[0]}' in {path}"
+            f"a classifier needs at least 2 classes; found only '{class_names[0]}' in {shown(path)}"
         )
     index = {name: i for i, name in enumerate(class_names)}
     counts = dict.fromkeys(class_names, 0)
@@ -81,7 +82,7 @@ def assemble(collected: Collected) -> Dataset:
     print_ = fingerprint((c.content_hash, c.label) for c in candidates)
     report = ValidationReport(
         kind=collected.kind,
-        path=str(path),
+        path=shown(path),
         found=collected.found,
         kept=len(candidates),
         skipped=tuple(collected.skipped),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.core.datasets._images import image_mode, is_gray, to_array
+from app.core.datasets._names import shown
 from app.core.datasets._records import Dataset
 from app.core.errors import DatasetError
 
@@ -99,7 +100,7 @@ def _decode(file: Path, size: int, channels: int) -> np.ndarray:
         array = to_array(file, size, channels)
     except Exception as error:
         raise DatasetError(
-            f"cannot decode {file} ({error}); it may have changed since the dataset was "
+            f"cannot decode {shown(file)} ({error}); it may have changed since the dataset was "
             "loaded. Reload the dataset."
         ) from None
     with _count_lock:
@@ -111,4 +112,4 @@ def _mode(file: Path) -> str:
     try:
         return image_mode(file)
     except Exception as error:
-        raise DatasetError(f"cannot read {file} ({error}); reload the dataset") from None
+        raise DatasetError(f"cannot read {shown(file)} ({error}); reload the dataset") from None

@@ -2,7 +2,9 @@
 
 Training and "try it" must see pixels prepared the same way, so there is exactly one
 convert/resize path here (``to_array``); validation uses ``check_image`` to decode fully,
-which is the only reliable way to catch truncated files.
+which is the only reliable way to catch truncated files. Phones store photos sideways and say
+so in the EXIF orientation tag; ``to_array`` turns them upright as every viewer does, or a
+model would train on (and be tried with) rotated pictures.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import ExifTags, Image, ImageOps
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"})
 GRAY_MODES = frozenset({"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"})
@@ -30,6 +32,8 @@ def check_image(data: bytes) -> str:
     ``img.load()`` forces the whole decode, so truncated or corrupt files fail here
     rather than in the middle of training.
     """
+    if not data:
+        raise ValueError("empty file (0 bytes)")
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
@@ -54,8 +58,9 @@ def is_gray(mode: str) -> bool:
 def to_array(source: Path | Image.Image, size: int, channels: int) -> np.ndarray:
     """Decode, convert and resize to a ``channels×size×size`` uint8 array.
 
-    Transparent pixels are composited onto white (what users see in a viewer), 16-bit
-    grayscale is scaled down to 8 bits, and resizing is a plain bilinear resize.
+    The EXIF orientation is applied first, transparent pixels are composited onto white
+    (what users see in a viewer), 16-bit grayscale is scaled down to 8 bits, and resizing is
+    a plain bilinear resize.
     """
     if isinstance(source, Image.Image):
         return _convert(source, size, channels)
@@ -64,8 +69,18 @@ def to_array(source: Path | Image.Image, size: int, channels: int) -> np.ndarray
         return _convert(img, size, channels)
 
 
+def upright(img: Image.Image) -> Image.Image:
+    """``img`` turned as its EXIF orientation says (a new image), or ``img`` itself."""
+    try:
+        if img.getexif().get(ExifTags.Base.Orientation, 1) in range(2, 9):
+            return ImageOps.exif_transpose(img)
+    except Exception:  # noqa: S110 - unreadable EXIF: keep the pixels as stored
+        pass
+    return img
+
+
 def _convert(img: Image.Image, size: int, channels: int) -> np.ndarray:
-    img = _flatten(img)
+    img = _flatten(upright(img))
     img = img.convert("L" if channels == 1 else "RGB")
     if img.size != (size, size):
         img = img.resize((size, size), Image.Resampling.BILINEAR)

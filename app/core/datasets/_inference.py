@@ -15,6 +15,7 @@ from PIL import Image
 
 from app.core.datasets._encoding import read_utf8
 from app.core.datasets._images import to_array
+from app.core.datasets._names import shown
 from app.core.datasets._preprocessing import ImagePreprocessing, Preprocessing
 from app.core.datasets._tensors import encode_texts, normalize, stats_tensors
 from app.core.errors import ConfigError, DatasetError
@@ -56,6 +57,6 @@ def _image_array(item: Item, size: int, channels: int) -> np.ndarray:
     try:
         return to_array(path, size, channels)
     except FileNotFoundError:
-        raise DatasetError(f"{path} does not exist") from None
+        raise DatasetError(f"{shown(path)} does not exist") from None
     except Exception as error:
-        raise DatasetError(f"cannot read {path} as an image ({error})") from None
+        raise DatasetError(f"cannot read {shown(path)} as an image ({error})") from None

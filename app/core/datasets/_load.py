@@ -3,6 +3,8 @@
 A grid of runs loads the same folder many times; hashing and fully decoding every image each
 time would dominate short runs. The cache key includes a cheap stat signature (sizes and
 mtimes), so an edited, added or removed file invalidates the entry without reading content.
+For a folder the signature comes from the same scan the loader reads, so an entry the scan
+skips (a broken link, a named pipe) is skipped, never stat-ed into an error.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from collections import OrderedDict
 from pathlib import Path
 
 from app.core.datasets._assemble import assemble
-from app.core.datasets._folders import folder_kind, is_hidden, load_folder, scan_folder
+from app.core.datasets._folders import folder_kind, load_folder
 from app.core.datasets._image_cache import remember_gray
+from app.core.datasets._names import shown
 from app.core.datasets._records import Dataset, TableOptions
+from app.core.datasets._scan import FolderScan, scan_folder
 from app.core.datasets._table import load_table
 from app.core.errors import DatasetError
 
@@ -34,16 +38,17 @@ def load_dataset(path: str | os.PathLike[str], options: TableOptions | None = No
     root = Path(path).expanduser()
     if not root.exists():
         raise DatasetError(
-            f"{root} does not exist; expected a folder with one sub-folder per class, "
+            f"{shown(root)} does not exist; expected a folder with one sub-folder per class, "
             "or a .csv/.tsv/.txt table"
         )
     root = root.resolve()
-    key = (str(root), options, _signature(root))
+    scan = scan_folder(root) if root.is_dir() else None
+    key = (str(root), options, scan.signature() if scan else _file_signature(root))
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    dataset = _load_uncached(root, options)
+    dataset = _load_uncached(root, options, scan)
     with _lock:
         _cache[key] = dataset
         while len(_cache) > _CACHE_SIZE:
@@ -57,9 +62,8 @@ def clear_dataset_cache() -> None:
         _cache.clear()
 
 
-def _load_uncached(root: Path, options: TableOptions) -> Dataset:
-    if root.is_dir():
-        scan = scan_folder(root)
+def _load_uncached(root: Path, options: TableOptions, scan: FolderScan | None) -> Dataset:
+    if scan is not None:
         collected = load_folder(scan, folder_kind(scan))
         dataset = assemble(collected)
         if dataset.kind == "image":
@@ -68,24 +72,13 @@ def _load_uncached(root: Path, options: TableOptions) -> Dataset:
         return dataset
     if root.is_file():
         return assemble(load_table(root, options))
-    raise DatasetError(f"{root} is neither a folder nor a file")
+    raise DatasetError(f"{shown(root)} is neither a folder nor a regular file; expected a "
+                       "folder with one sub-folder per class, or a .csv/.tsv/.txt table")
 
 
-def _signature(root: Path) -> tuple:
-    """Sorted ``(relative path, size, mtime_ns)`` of every non-hidden file and folder."""
+def _file_signature(root: Path) -> tuple:
     try:
-        if root.is_file():
-            stat = root.stat()
-            return (("", stat.st_size, stat.st_mtime_ns),)
-        entries: list[tuple[str, int, int]] = []
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not is_hidden(d)]
-            relative = Path(folder).relative_to(root).as_posix()
-            entries.append((relative + "/", 0, 0))  # an added empty class folder counts too
-            for name in files:
-                if not is_hidden(name):
-                    stat = os.stat(os.path.join(folder, name))
-                    entries.append((f"{relative}/{name}", stat.st_size, stat.st_mtime_ns))
-        return tuple(sorted(entries))
+        stat = root.stat()
     except OSError as error:
-        raise DatasetError(f"cannot read {root}: {error.strerror or error}") from None
+        raise DatasetError(f"cannot read {shown(root)}: {error.strerror or error}") from None
+    return (("", stat.st_size, stat.st_mtime_ns),)

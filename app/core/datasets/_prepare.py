@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.core.datasets._image_cache import decoded_images, default_channels
+from app.core.datasets._names import shown
 from app.core.datasets._preprocessing import ImagePreprocessing, Preprocessing, TextPreprocessing
 from app.core.datasets._records import Dataset, Kind
 from app.core.datasets._split import Split
@@ -95,7 +96,7 @@ def prepare_data(dataset: Dataset, split: Split, *, image_size: int = 32,
     _check_split(dataset, split)
     if preprocessing is not None and preprocessing.kind != dataset.kind:
         raise ConfigError(f"a {preprocessing.kind} preprocessing cannot encode the "
-                          f"{dataset.kind} dataset {dataset.path}")
+                          f"{dataset.kind} dataset {shown(dataset.path)}")
     if dataset.kind == "image":
         fitted = preprocessing if isinstance(preprocessing, ImagePreprocessing) else None
         return _prepare_images(dataset, split, image_size, channels, fitted)
@@ -161,4 +162,4 @@ def _check_split(dataset: Dataset, split: Split) -> None:
     if any(not 0 <= i < len(dataset) for i in everything):
         raise ConfigError("the split does not belong to this dataset (index out of range)")
     if not split.train:
-        raise ConfigError("the split has no training samples")
+        raise ConfigError(f"the split of {shown(dataset.path)} has no training samples")

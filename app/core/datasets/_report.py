@@ -1,11 +1,16 @@
 """The validation report every load produces: what was found, kept, skipped and why.
 
 It is the user's answer to "what did ModelDesk make of my folder?": ``--inspect`` prints
-``format_text()``, the catalog stores ``to_dict()`` next to each run.
+``format_text()``, the catalog stores ``to_dict()`` next to each run, and batch mode prints
+``summary_line()`` so skipped samples are never silent. Every name in it is printable
+(``_names.printable``), so each of these survives a UTF-8 terminal, JSON and SQLite.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +18,7 @@ from app.core.datasets._records import DuplicateGroup, Kind, SkippedSample
 
 MAX_LISTED_SKIPS = 50
 MAX_LISTED_DUPLICATES = 5
+_EXAMPLE_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,10 @@ class ValidationReport:
             "fingerprint": self.fingerprint,
         }
 
+    def summary_line(self, limit: int = 3) -> str:
+        """``format_skipped_summary(self, limit)``: one line, or "" when nothing was skipped."""
+        return format_skipped_summary(self, limit)
+
     def format_text(self) -> str:
         """A human-readable summary, as ``--inspect`` prints it."""
         lines = [
@@ -76,6 +86,39 @@ class ValidationReport:
             ]
         lines.append(f"Fingerprint: {self.fingerprint}")
         return "\n".join(lines)
+
+
+def format_skipped_summary(report: ValidationReport, limit: int = 3) -> str:
+    """One line saying how many samples were skipped, how many for each kind of reason, and
+    the first ``limit`` of them; "" when nothing was skipped.
+
+    For example: ``skipped 3 of 120 files in /data/pets: 2 cannot decode image, 1 not a
+    regular file (first: red/x.png: cannot decode image (…); …); main.py --inspect
+    /data/pets lists them all``.
+    """
+    skipped = report.skipped
+    if not skipped:
+        return ""
+    unit = "lines" if all(s.source.startswith("line ") for s in skipped) else "files"
+    kinds = Counter(reason_category(s.reason) for s in skipped)
+    ordered = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
+    counted = ", ".join(f"{count} {kind}" for kind, count in ordered)
+    examples = "; ".join(f"{s.source}: {_clip(s.reason)}" for s in skipped[:max(limit, 0)])
+    if len(skipped) > limit > 0:
+        examples += "; …"
+    first = f" (first: {examples})" if examples else ""
+    return (f"skipped {len(skipped)} of {report.found} {unit} in {report.path}: {counted}"
+            f"{first}; main.py --inspect {shlex.quote(report.path)} lists them all")
+
+
+def reason_category(reason: str) -> str:
+    """The kind of a skip reason, without its details: "cannot decode image (OSError: …)"
+    and "expected 2 fields, found 3" become "cannot decode image" and "expected 2 fields"."""
+    return re.split(r" \(|, |; |: ", reason, maxsplit=1)[0].strip() or reason
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _EXAMPLE_LENGTH else text[: _EXAMPLE_LENGTH - 1] + "…"
 
 
 def _format_skipped(skipped: tuple[SkippedSample, ...]) -> list[str]:

@@ -3,6 +3,12 @@
 A message that occurs in both train and test makes test scores lie, so samples with the same
 content hash move as one group. Shuffling uses ``random.Random(seed).random()``, whose output
 Python guarantees across versions and machines, so a seed names the same split everywhere.
+
+Parts are sized per class, so classes too small to give a validation or test sample give
+none. When that leaves no test sample although one was asked for (1,000 labels of one sample
+each), the split is refused naming those classes: such a run has no result, yet it would train
+and "complete". An empty validation part alone is allowed (tiny datasets; the engine then
+monitors the training loss).
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from app.core.datasets._names import shown
 from app.core.datasets._records import Dataset
-from app.core.errors import ConfigError
+from app.core.errors import ConfigError, DatasetError
+
+_LISTED_CLASSES = 5
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,10 @@ def split_dataset(dataset: Dataset, val_fraction: float, test_fraction: float,
 
     Every class keeps at least one training sample; duplicate groups are placed whole, so
     per-class sizes can differ from the rounded targets by less than one group.
+
+    Raises:
+        DatasetError: a fraction above 0 gives its part no sample at all because every
+            class is too small; the message names the classes and what to change.
     """
     _check_fractions(val_fraction, test_fraction)
     if isinstance(seed, bool) or not isinstance(seed, int):
@@ -42,6 +55,7 @@ def split_dataset(dataset: Dataset, val_fraction: float, test_fraction: float,
         shuffled = [groups[i] for i in sorted(range(len(groups)), key=keys.__getitem__)]
         for name, members in _split_class(shuffled, val_fraction, test_fraction).items():
             parts[name] += members
+    _check_held_out(dataset, parts, val_fraction, test_fraction)
     return Split(*(tuple(sorted(parts[name])) for name in ("train", "val", "test")))
 
 
@@ -71,11 +85,7 @@ def _groups_by_class(dataset: Dataset) -> dict[int, list[list[int]]]:
 
 def _split_class(groups: list[list[int]], val_fraction: float,
                  test_fraction: float) -> dict[str, list[int]]:
-    total = sum(map(len, groups))
-    targets = {"test": round(total * test_fraction), "val": round(total * val_fraction)}
-    while targets["test"] + targets["val"] > total - 1 and targets["test"] + targets["val"]:
-        larger = "val" if targets["val"] >= targets["test"] else "test"
-        targets[larger] -= 1
+    targets = _targets(sum(map(len, groups)), val_fraction, test_fraction)
     placed: dict[str, list[list[int]]] = {"train": [], "val": [], "test": []}
     counts = {"val": 0, "test": 0}
     for group in groups:
@@ -95,3 +105,41 @@ def _split_class(groups: list[list[int]], val_fraction: float,
 def _closer(count: int, size: int, target: int) -> bool:
     """True when adding a group of ``size`` brings ``count`` nearer to ``target``."""
     return abs(count + size - target) < abs(count - target)
+
+
+def _check_held_out(dataset: Dataset, parts: dict[str, list[int]], val_fraction: float,
+                    test_fraction: float) -> None:
+    asked = {"val": ("val_fraction", val_fraction, "validation"),
+             "test": ("test_fraction", test_fraction, "test")}
+    empty = [name for name, (_, fraction, _) in asked.items() if fraction > 0 and not parts[name]]
+    if parts["test"] or not empty:
+        return  # an empty validation part alone is allowed: the engine monitors train loss
+    keys = " and ".join(f"{asked[n][0]} = {asked[n][1]}" for n in empty)
+    what = " and no ".join(asked[n][2] for n in empty)
+    counts = dataset.class_counts()
+    first = list(counts.items())[:_LISTED_CLASSES]
+    listed = ", ".join(f"'{name}' ({count})" for name, count in first)
+    more = f", … and {len(counts) - _LISTED_CLASSES} more" if len(counts) > _LISTED_CLASSES else ""
+    needed = max(_needed(n, val_fraction, test_fraction) for n in empty)
+    raise DatasetError(
+        f"{shown(dataset.path)}: {keys} leave{'s' if len(empty) == 1 else ''} no {what} "
+        f"sample: all {len(counts)} classes are too small to give one (samples per class: "
+        f"{listed}{more}; a class needs at least {needed}). Add samples, merge or drop the "
+        f"small classes, or set {' and '.join(asked[n][0] + ' = 0' for n in empty)} to train "
+        "without them")
+
+
+def _needed(part: str, val_fraction: float, test_fraction: float) -> int:
+    """The fewest samples a class needs for ``part`` to get one of them."""
+    for total in range(2, 100_000):
+        if _targets(total, val_fraction, test_fraction)[part] >= 1:
+            return total
+    return 100_000
+
+
+def _targets(total: int, val_fraction: float, test_fraction: float) -> dict[str, int]:
+    targets = {"test": round(total * test_fraction), "val": round(total * val_fraction)}
+    while targets["test"] + targets["val"] > total - 1 and targets["test"] + targets["val"]:
+        larger = "val" if targets["val"] >= targets["test"] else "test"
+        targets[larger] -= 1
+    return targets

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.datasets._names import shown
 from app.core.datasets._records import Column, TableOptions
 from app.core.datasets._table_parse import Record
 from app.core.errors import DatasetError
@@ -50,7 +51,7 @@ def resolve_layout(records: list[Record], options: TableOptions, path: Path) -> 
     """Decide header and columns from ``options`` where given, from the data otherwise."""
     usable = [r for r in records if r.error is None and not r.blank]
     if not usable:
-        raise DatasetError(f"{path} has no readable data lines")
+        raise DatasetError(f"{shown(path)} has no readable data lines")
     width = Counter(len(r.fields) for r in usable).most_common(1)[0][0]
     has_header = options.has_header
     if has_header is None and (_is_name(options.text_column) or _is_name(options.label_column)):
@@ -65,7 +66,7 @@ def resolve_layout(records: list[Record], options: TableOptions, path: Path) -> 
         if first is None or len(first.fields) != width:
             line = first.line if first else 1
             raise DatasetError(
-                f"{path}: the header row (line {line}) does not have the {width} columns "
+                f"{shown(path)}: the header row (line {line}) does not have the {width} columns "
                 "the data lines have"
             )
         header = tuple(f.strip() for f in first.fields)
@@ -78,7 +79,8 @@ def resolve_layout(records: list[Record], options: TableOptions, path: Path) -> 
     if text is None:
         text = _pick_text(body, width, exclude=label)
     if text == label:
-        raise DatasetError(f"{path}: the text and label columns must differ (both are {text})")
+        raise DatasetError(
+            f"{shown(path)}: the text and label columns must differ (both are {text})")
     return Layout(
         width=width,
         header=header,
@@ -140,7 +142,7 @@ def _resolve(column: Column, header: tuple[str, ...] | None, width: int, path: P
     if isinstance(column, int) and not isinstance(column, bool) and 0 <= column < width:
         return column
     raise DatasetError(
-        f"{path}: {role} column {column!r} not found; {_available(header, width)}"
+        f"{shown(path)}: {role} column {column!r} not found; {_available(header, width)}"
     )
 
 

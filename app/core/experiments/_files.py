@@ -3,12 +3,12 @@
 Batch mode and the window read files with this one reader, so both accept exactly the same
 files. Every problem is reported as a ``ConfigError`` naming the file, the experiment and the
 key (or the line and column of a TOML syntax error), before anything trains. A grid becomes a
-study: each combination is one of its trials.
+study: each combination is one of its trials (``_grid`` caps how many). Run names must be
+unique in a file: the catalog, the summary and ``--resume`` tell runs apart by them.
 """
 
 from __future__ import annotations
 
-import itertools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from app.core.config import RunConfig
+from app.core.datasets import normalise_delimiter
 from app.core.errors import ConfigError
+from app.core.experiments._grid import assign, check_grid, combinations, grid_cap, grid_size
 from app.core.jobs import GRID, StudyPlan, TrainJob, Trial
 from app.core.runs import make_config
 
@@ -50,25 +52,37 @@ def read_experiments(path: Path) -> list[Experiment]:
     if not isinstance(defaults, Mapping):
         raise ConfigError(f"{path}: [defaults] must be a table of keys")
     tables = document.get("experiment", [])
+    if isinstance(tables, Mapping):
+        raise ConfigError(f"{path}: write [[experiment]] (double brackets: one table per run), "
+                          "not [experiment]")
     if not isinstance(tables, list) or not tables:
         raise ConfigError(f"{path}: no experiments; add at least one [[experiment]] table with "
                           "dataset and model keys")
     experiments: list[Experiment] = []
     for number, table in enumerate(tables, start=1):
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{path}: experiment {number} must be a table of keys "
+                              f"([[experiment]]), got {table!r}")
         experiments.extend(_expand(path, number, {**defaults, **table}))
+    _check_unique_names(path, experiments)
     return experiments
 
 
 def _parse(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"experiment file {path} does not exist") from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") \
-            from None
+    except IsADirectoryError:
+        raise ConfigError(f"experiment file {path} is a folder; give a .toml file") from None
     except OSError as error:
         raise ConfigError(f"experiment file {path} cannot be read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(f"{path}: not UTF-8 text (line {line}, byte {error.start}); save it "
+                          "as UTF-8") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -78,46 +92,69 @@ def _parse(path: Path) -> dict[str, Any]:
 def _expand(path: Path, number: int, table: dict[str, Any]) -> list[Experiment]:
     base = str(table.get("name") or f"experiment {number}")
     where = f"{path}, experiment {number}" + (f" ({table['name']!r})" if table.get("name") else "")
-    grid = table.pop("grid", {})
-    if not isinstance(grid, Mapping):
-        raise ConfigError(f"{where}: 'grid' must be a table of key = [values]")
-    for key, values in grid.items():
-        if not isinstance(values, list) or not values:
-            raise ConfigError(f"{where}: grid key {key!r} must be a non-empty list of values, "
-                              f"got {values!r}")
-    table = _split_model_options(table)
-    keys = list(grid)
-    combos = list(itertools.product(*(grid[k] for k in keys))) or [()]
-    study = StudyPlan(name=base, kind=GRID, space={k: list(grid[k]) for k in keys},
-                      sampler=GRID, planned_trials=len(combos)) if keys else None
+    cap = grid_cap(table, where)
+    grid = check_grid(table.pop("grid", {}), cap, where)
+    table = _split_model_options(table, where)
+    study = StudyPlan(name=base, kind=GRID, space=grid, sampler=GRID,
+                      planned_trials=grid_size(grid)) if grid else None
     experiments = []
-    for number, combo in enumerate(combos):
+    for trial_number, combo in enumerate(combinations(grid)):
         values = dict(table)
-        for key, value in zip(keys, combo, strict=True):
-            _assign(values, key, value)
-        if keys:
-            suffix = ", ".join(f"{k}={v}" for k, v in zip(keys, combo, strict=True))
-            values["name"] = f"{base} [{suffix}]"
+        for key, value in combo.items():
+            assign(values, key, value)
+        if grid:
+            values["name"] = f"{base} [{', '.join(f'{k}={v}' for k, v in combo.items())}]"
         values = _resolve_paths(path.parent, values)
-        trial = Trial(study, number) if study is not None else None
-        experiments.append(Experiment(make_config(values, where=where), where, trial))
+        config = make_config(values, where=where)
+        _check_delimiter(config, where)
+        trial = Trial(study, trial_number) if study is not None else None
+        experiments.append(Experiment(config, where, trial))
     return experiments
 
 
-def _split_model_options(table: dict[str, Any]) -> dict[str, Any]:
+def _split_model_options(table: dict[str, Any], where: str) -> dict[str, Any]:
     """Accept ``[experiment.model_options]`` as a table; everything else passes through."""
     options = table.get("model_options", {})
     if not isinstance(options, Mapping):
-        raise ConfigError("'model_options' must be a table of architecture hyperparameters")
+        raise ConfigError(f"{where}: 'model_options' must be a table of architecture "
+                          f"hyperparameters ([experiment.model_options]), got {options!r}",
+                          fields=("model_options",))
     return {**table, "model_options": dict(options)}
 
 
-def _assign(values: dict[str, Any], key: str, value: Any) -> None:
-    """Grid keys may name model options as ``model_options.dropout``."""
-    if key.startswith("model_options."):
-        values["model_options"] = {**values["model_options"], key.split(".", 1)[1]: value}
-    else:
-        values[key] = value
+def _check_delimiter(config: RunConfig, where: str) -> None:
+    """A bad delimiter is the file's mistake: say so here, not when the table is read."""
+    if config.data.delimiter:
+        try:
+            normalise_delimiter(config.data.delimiter)
+        except ConfigError as error:
+            raise ConfigError(f"{where}: 'delimiter': {error}", fields=("delimiter",)) from None
+
+
+def _check_unique_names(path: Path, experiments: list[Experiment]) -> None:
+    seen: dict[str, Experiment] = {}
+    for experiment in experiments:
+        name = experiment.config.name.strip()
+        if not name:
+            continue
+        first = seen.setdefault(name.casefold(), experiment)
+        if first is experiment:
+            continue
+        if first.where == experiment.where and first.trial and experiment.trial:
+            places = (f"grid combinations {first.trial.number + 1} and "
+                      f"{experiment.trial.number + 1} of {first.where.removeprefix(f'{path}, ')}"
+                      ": a grid key lists the same value twice")
+        else:
+            places = f"{_place(path, first)} and {_place(path, experiment)}"
+        raise ConfigError(
+            f"{path}: two runs are named {name!r} ({places}); the catalog and the summary "
+            "tell runs apart by name, so give each experiment its own name", fields=("name",))
+
+
+def _place(path: Path, experiment: Experiment) -> str:
+    where = experiment.where.removeprefix(f"{path}, ")
+    trial = experiment.trial
+    return where if trial is None else f"{where}, grid combination {trial.number + 1}"
 
 
 def _resolve_paths(folder: Path, values: dict[str, Any]) -> dict[str, Any]:

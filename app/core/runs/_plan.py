@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.config import RunConfig, run_params
-from app.core.datasets import Dataset, TableOptions, load_dataset
+from app.core.datasets import Dataset, TableOptions, load_dataset, split_dataset
 from app.core.errors import ConfigError, DatasetError
 from app.core.palette import ArchitectureSpec, get_spec, list_specs
 
@@ -79,6 +79,8 @@ def plan_run(config: RunConfig, *, where: str = "") -> PlannedRun:
                           fields=("weights",))
     try:
         dataset = load_dataset(config.data.dataset, TableOptions.from_config(config.data))
+        # refuses a split that leaves nothing to test, naming the classes too small for it
+        split_dataset(dataset, config.data.val_fraction, config.data.test_fraction, config.seed)
     except DatasetError as error:
         raise DatasetError(f"{prefix}{error}") from None
     if dataset.kind != spec.kind:

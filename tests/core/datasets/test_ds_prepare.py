@@ -71,7 +71,7 @@ def test_second_prepare_decodes_nothing(make_images) -> None:
     before = decode_count()
     first = prepare_data(dataset, split_dataset(dataset, 0.2, 0.2, seed=0), image_size=10)
     assert decode_count() - before == 10
-    second = prepare_data(dataset, split_dataset(dataset, 0.3, 0.1, seed=7), image_size=10)
+    second = prepare_data(dataset, split_dataset(dataset, 0.3, 0.2, seed=7), image_size=10)
     assert decode_count() - before == 10
     assert first.preprocessing.image_size == second.preprocessing.image_size
     prepare_data(dataset, split_dataset(dataset, 0.2, 0.2, seed=0), image_size=11)

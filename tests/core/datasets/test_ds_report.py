@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from ds_files import write
 
-from app.core.datasets import load_dataset
+from app.core.datasets import format_skipped_summary, load_dataset
+from app.core.datasets._report import reason_category
 
 
 def test_to_dict_is_json_and_complete(image_folder: Path) -> None:
@@ -49,3 +51,36 @@ def test_long_skip_list_is_truncated(tmp_path: Path) -> None:
 def test_small_classes_listed(make_images) -> None:
     text = load_dataset(make_images({"big": 3, "tiny": 1})).report.format_text()
     assert "fewer than 2 samples" in text and "tiny: 1" in text
+
+
+def test_summary_line_counts_skips_by_kind_and_names_the_first(image_folder: Path) -> None:
+    line = load_dataset(image_folder).report.summary_line(limit=1)
+    root = str(image_folder.resolve())
+
+    assert line.startswith(f"skipped 4 of 15 files in {root}: ")
+    assert "2 cannot decode image, 1 not an image file, 1 not inside a class folder" in line
+    assert "(first: readme.md: not inside a class folder; …)" in line
+    assert line.endswith(f"main.py --inspect {root} lists them all")
+    assert "\n" not in line
+
+
+def test_summary_line_of_a_table_counts_lines(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.tsv", "a text\tx\nbroken\nmore text\ty\nthird\tx\nlast\ty\n")
+    line = format_skipped_summary(load_dataset(path).report, limit=3)
+
+    assert line.startswith("skipped 1 of 5 lines in ")
+    assert "1 expected 2 fields (first: line 2: expected 2 fields, found 1)" in line
+
+
+def test_summary_line_is_empty_when_nothing_was_skipped(make_images) -> None:
+    assert load_dataset(make_images({"a": 2, "b": 2})).report.summary_line() == ""
+
+
+@pytest.mark.parametrize(("reason", "kind"), [
+    ("cannot decode image (OSError: image file is truncated)", "cannot decode image"),
+    ("expected 2 fields, found 3", "expected 2 fields"),
+    ("not a regular file (named pipe); skipped without reading it", "not a regular file"),
+    ("empty text", "empty text"),
+])
+def test_reason_category_drops_the_details(reason: str, kind: str) -> None:
+    assert reason_category(reason) == kind

@@ -9,7 +9,7 @@ import pytest
 from ds_files import write
 
 from app.core.datasets import Split, load_dataset, split_dataset
-from app.core.errors import ConfigError
+from app.core.errors import ConfigError, DatasetError
 
 
 @pytest.fixture
@@ -90,3 +90,48 @@ def test_sms_test_messages_never_occur_in_train(shared_datasets: Path) -> None:
     assert not [dataset.texts[i] for i in split.test if dataset.texts[i] in train_texts]
     assert not [dataset.texts[i] for i in split.val if dataset.texts[i] in train_texts]
     assert abs(len(split.test) - round(0.2 * len(dataset))) <= 5
+
+
+def _labels(tmp_path: Path, per_class: dict[str, int]):
+    rows = [f"text {name} {i}\t{name}" for name, n in per_class.items() for i in range(n)]
+    return load_dataset(write(tmp_path / "small.tsv", "\n".join(rows) + "\n"))
+
+
+def test_classes_too_small_for_any_test_sample_are_refused_by_name(tmp_path: Path) -> None:
+    dataset = _labels(tmp_path, {f"label{i:02d}": 1 for i in range(12)})
+
+    with pytest.raises(DatasetError) as refused:
+        split_dataset(dataset, 0.1, 0.2, seed=0)
+
+    message = str(refused.value)
+    for fragment in ("small.tsv", "val_fraction = 0.1 and test_fraction = 0.2",
+                     "no validation and no test sample", "all 12 classes are too small",
+                     "'label00' (1)", "… and 7 more", "a class needs at least 6",
+                     "set val_fraction = 0 and test_fraction = 0"):
+        assert fragment in message
+
+
+def test_no_test_sample_alone_is_refused(tmp_path: Path) -> None:
+    dataset = _labels(tmp_path, {"a": 5, "b": 5})  # round(5 * 0.1) == 0 test per class
+
+    with pytest.raises(DatasetError, match=r"test_fraction = 0.1 leaves no test sample.*"
+                                           r"needs at least 6"):
+        split_dataset(dataset, 0.3, 0.1, seed=0)
+
+
+def test_an_empty_validation_part_alone_is_allowed(tmp_path: Path) -> None:
+    """Tiny datasets may go without validation: the engine then monitors the train loss."""
+    split = split_dataset(_labels(tmp_path, {"a": 5, "b": 5, "c": 5}), 0.1, 0.2, seed=0)
+
+    assert split.val == () and len(split.test) == 3
+
+
+def test_without_a_test_part_an_empty_validation_part_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="val_fraction = 0.1 leaves no validation sample"):
+        split_dataset(_labels(tmp_path, {"a": 3, "b": 3}), 0.1, 0.0, seed=0)
+
+
+def test_zero_fractions_ask_for_nothing(tmp_path: Path) -> None:
+    dataset = _labels(tmp_path, {"a": 1, "b": 1})
+
+    assert split_dataset(dataset, 0.0, 0.0, seed=0).train == (0, 1)

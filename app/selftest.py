@@ -120,9 +120,9 @@ def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
     say(f"training {SELF_TEST_MODEL} on {sample.name} for 1 epoch into {catalog_path}")
     loop.exec()
     window.close()
-    from PySide6.QtCore import QThreadPool
+    from app.gui.workers import wait_for_background
 
-    QThreadPool.globalInstance().waitForDone(30_000)
+    wait_for_background(30_000)
     application.processEvents()
     if "failed" in result:
         say(f"FAIL: {result['failed']}")

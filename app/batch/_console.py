@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from app.core.engine import Callback, EpochEnd, Paused, RunFinished, RunStarted, StepEnd
+from app.core.engine import Callback, EpochEnd, Notice, Paused, RunFinished, RunStarted, StepEnd
 
 
 class ConsoleProgress(Callback):
@@ -47,6 +47,9 @@ class ConsoleProgress(Callback):
 
     def on_paused(self, event: Paused) -> None:
         self._print("  paused" if event.paused else "  resumed")
+
+    def on_notice(self, event: Notice) -> None:
+        self._print(f"  note: {event.text}")
 
     def on_run_end(self, event: RunFinished) -> None:
         self._close_bar()

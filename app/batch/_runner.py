@@ -22,7 +22,7 @@ from app.core.engine import RunControl
 from app.core.errors import CatalogError, ModelDeskError
 from app.core.experiments import read_experiments
 from app.core.jobs import ResumeJob
-from app.core.runs import RunOutcome
+from app.core.runs import RunOutcome, recover_interrupted
 from app.core.statuses import COMPLETED, STOPPED
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -40,7 +40,11 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
     except ModelDeskError as error:
         print(f"error: {error}", file=err)
         return EXIT_INVALID
+    _say_recovered(catalog, out)
     print(f"{len(jobs)} run(s) from {file}; catalog {catalog_path}", file=out, flush=True)
+    for report in {id(plan.dataset.report): plan.dataset.report for plan in planned}.values():
+        if report.summary_line():
+            print(report.summary_line(), file=out, flush=True)
     outcomes: list[RunOutcome] = []
     control = RunControl()
     with stop_on_interrupt(control):
@@ -73,14 +77,22 @@ def resume_run(run_id: int, catalog_path: Path, *, out: TextIO | None = None) ->
     if not Path(catalog_path).is_file():  # never create an empty catalog for a typo
         raise CatalogError(f"cannot resume run {run_id}: no catalog at {catalog_path}; check "
                            "--catalog or $MODELDESK_CATALOG")
+    catalog = Catalog(catalog_path)
+    _say_recovered(catalog, out or sys.stdout)
     control = RunControl()
     with stop_on_interrupt(control):
         outcome = ResumeJob(run_id).run(
-            Catalog(catalog_path), callbacks=(ConsoleProgress(f"run {run_id}", out),),
-            control=control)
+            catalog, callbacks=(ConsoleProgress(f"run {run_id}", out),), control=control)
     if outcome.status == STOPPED:
         return EXIT_INTERRUPTED
     return EXIT_OK if outcome.status == COMPLETED else EXIT_RUN_FAILED
+
+
+def _say_recovered(catalog: Catalog, out: TextIO) -> None:
+    """Runs a killed process left behind are marked interrupted before anything starts."""
+    for run in recover_interrupted(catalog):
+        print(f"run {run.id} ({run.name}) was interrupted when its process ended; resume it "
+              f"with --resume {run.id}", file=out, flush=True)
 
 
 def _stop_unfinished_studies(catalog: Catalog, not_started: list) -> None:

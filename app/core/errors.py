@@ -46,5 +46,13 @@ class CatalogError(ModelDeskError):
     """The catalog file cannot be opened, migrated or holds no such run."""
 
 
+class CatalogBusyError(CatalogError):
+    """Another program held the catalog's write lock for longer than the busy timeout.
+
+    Unlike other catalog errors this one is worth retrying: the write did not happen, and it
+    will succeed once the other program lets go.
+    """
+
+
 class CheckpointError(ModelDeskError):
     """A checkpoint or weights file is missing, corrupt or does not fit the model."""

@@ -69,10 +69,10 @@ def run(dataset: str | Path | None = None, catalog: str | Path | None = None,
     window = open_window(dataset, catalog)
     window.show()
     from app.gui.experiment_import import FileOpenHandler, offer_experiments
-    from app.gui.saved_queue import offer_saved_queue
+    from app.gui.startup import after_launch
 
     application.installEventFilter(FileOpenHandler(window))
-    offer_saved_queue(window)
+    after_launch(window)
     if experiments:
         from PySide6.QtCore import QTimer
 
@@ -82,7 +82,7 @@ def run(dataset: str | Path | None = None, catalog: str | Path | None = None,
 
         QTimer.singleShot(0, lambda: (print("window shown", flush=True), application.quit()))
     code = application.exec()
-    from PySide6.QtCore import QThreadPool
+    from app.gui.workers import wait_for_background
 
-    QThreadPool.globalInstance().waitForDone(30_000)  # let background loads report first
+    wait_for_background(30_000)  # let background loads report first
     return code

@@ -159,7 +159,8 @@ class MainWindow(QMainWindow):
 
     def _on_detect_device(self) -> None:
         run_in_background(self, _detect_device, self._on_device,
-                          lambda _message: self.device_label.setText("device: unknown"))
+                          lambda _message: self.device_label.setText("device: unknown"),
+                          heavy=True)
 
     def _on_device(self, label: str) -> None:
         self.device_label.setText(f"device: {label}")

@@ -30,6 +30,9 @@ class AppState(QObject):
     dataset_failed = Signal(str)
     catalog_changed = Signal(object)  # Catalog
     runs_changed = Signal()  # a run was added, finished, edited or deleted
+    # One run's row changed (its id). Emitted just before the runs_changed of the same change,
+    # so a page that can re-read one row listens to both and skips that runs_changed.
+    run_changed = Signal(int)
     model_changed = Signal(str)
     values_changed = Signal()
 

@@ -82,17 +82,38 @@ class _Relay(QObject):
 _alive: set[BackgroundTask] = set()
 
 
+_heavy: list[QThreadPool] = []
+
+
+def heavy_pool() -> QThreadPool:
+    """A pool of its own for work that imports torch or builds models (seconds each), so it
+    never takes the threads quick catalog reads and dataset loads wait for."""
+    if not _heavy:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(2)
+        _heavy.append(pool)
+    return _heavy[0]
+
+
+def wait_for_background(timeout_ms: int) -> bool:
+    """Wait for every pool's tasks (before quitting, and in tests); True if all ended."""
+    pools = [QThreadPool.globalInstance(), *_heavy]
+    return all(pool.waitForDone(timeout_ms) for pool in pools)
+
+
 def run_in_background(owner: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None],
-                      on_failed: Callable[[str], None]) -> BackgroundTask:
-    """Start ``fn`` on the pool; later exactly one of ``on_done``/``on_failed`` is called on
-    the GUI thread, unless ``owner`` has been deleted by then."""
+                      on_failed: Callable[[str], None], *,
+                      heavy: bool = False) -> BackgroundTask:
+    """Start ``fn`` on a pool; later exactly one of ``on_done``/``on_failed`` is called on
+    the GUI thread, unless ``owner`` has been deleted by then. ``heavy`` work (torch, model
+    building) goes to ``heavy_pool``; everything else to Qt's global pool."""
     task = BackgroundTask(fn)
     task.setAutoDelete(False)
     _alive.add(task)
     relay = _Relay(owner, on_done, on_failed)
     task.signals.done.connect(relay.deliver)
     task.signals.failed.connect(relay.fail)
-    QThreadPool.globalInstance().start(task)
+    (heavy_pool() if heavy else QThreadPool.globalInstance()).start(task)
     return task
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings
 
 from app.gui.settings import Settings
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
+from app.gui.workers import wait_for_background
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 SHAPES = SAMPLES / "shapes"
@@ -62,7 +63,7 @@ def window(qtbot, state: AppState, queue: TrainingQueue):  # noqa: ANN001, ANN20
 @pytest.fixture(autouse=True)
 def _no_background_work_left(qtbot):  # noqa: ANN001, ANN202
     yield
-    assert QThreadPool.globalInstance().waitForDone(60_000), "background tasks still running"
+    assert wait_for_background(60_000), "background tasks still running"
     qtbot.wait(1)  # deliver their last queued signals before widgets are deleted
 
 

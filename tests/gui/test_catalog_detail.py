@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import job_event
 from PySide6.QtCore import Qt
-from test_catalog_page import copy_of_trained_catalog
+from test_catalog_page import copy_of_trained_catalog, settle
 
 from app.core.jobs import JobEnded
+from app.gui.pages._catalog_overview import skipped_text
 from app.gui.pages.catalog_page import CatalogPage
 from app.gui.state import AppState
 
@@ -20,6 +21,7 @@ def page(qtbot, settings, queue, tmp_path_factory, tmp_path):  # noqa: ANN001, A
     qtbot.addWidget(widget)
     widget.resize(1110, 760)
     widget.show()
+    settle(qtbot, widget)
     return widget
 
 
@@ -38,6 +40,8 @@ def test_detail_shows_per_class_metrics_and_the_confusion_matrix(qtbot, page) ->
     assert table.rowCount() == len(classes) == 4
     assert [table.item(row, 0).text() for row in range(table.rowCount())] == classes
     assert page.detail.metrics.values["accuracy"].text() == f"{100 * metrics['accuracy']:.1f}%"
+    assert page.detail.confusion.matrix.class_names == ()  # drawn when its tab is shown
+    page.detail.tabs.setCurrentWidget(page.detail.confusion)
     matrix = page.detail.confusion.matrix
     assert matrix.class_names == tuple(classes)
     expected = [list(row) for row in metrics["confusion_matrix"]]
@@ -46,10 +50,13 @@ def test_detail_shows_per_class_metrics_and_the_confusion_matrix(qtbot, page) ->
     assert [[matrix.cell_text(r, c) for c in range(n)] for r in range(n)] == \
         [[str(count) for count in row] for row in expected]
     assert "topics.csv" in page.detail.overview.field_text("Dataset")
+    report = page.state.catalog.get_dataset(page.detail.detail.run.dataset_id).report
+    assert page.detail.overview.field_text("Skipped") == skipped_text(report)
     assert "torch" in page.detail.overview.field_text("Libraries")
 
 
 def test_clicking_a_cell_shows_exactly_its_samples(qtbot, page) -> None:
+    page.detail.tabs.setCurrentWidget(page.detail.confusion)  # drawn at once when on show
     open_run(qtbot, page, 1)
     matrix, browser = page.detail.confusion.matrix, page.detail.confusion.browser
     counts = matrix.counts
@@ -84,6 +91,8 @@ def test_misclassified_browser_lists_every_wrong_prediction(qtbot, page) -> None
 def test_curves_and_config_of_a_run(qtbot, page) -> None:
     open_run(qtbot, page, 3)
     curves = page.detail.curves
+    assert curves.curve_data(3, "val_loss") is None  # plots are drawn when their tab shows
+    page.detail.tabs.setCurrentWidget(curves)
     xs, ys = curves.curve_data(3, "val_loss")
     assert xs.tolist() == [1.0, 2.0, 3.0] and len(ys) == 3
     assert curves.curve_data(3, "train_loss_step") is not None
@@ -107,6 +116,7 @@ def test_a_stopped_run_can_be_resumed_to_completion(qtbot, page) -> None:
     qtbot.waitUntil(lambda: not page.queue.busy, timeout=60_000)
     qtbot.waitUntil(lambda: page.detail.detail is not None
                     and page.detail.detail.run.status == "completed", timeout=30_000)
+    settle(qtbot, page)
     assert page.state.catalog.count_runs() == 4  # the same run, not a new one
     assert page.model.runs[page.model.row_of(4)].status == "completed"
     assert not page.detail.resume_button.isVisible()

@@ -38,6 +38,7 @@ def page(qtbot, settings, runs, queue) -> ComparePage:  # noqa: ANN001
     qtbot.addWidget(compare)
     compare.resize(1110, 740)
     compare.show()
+    qtbot.waitUntil(lambda: not compare.listing, timeout=WAIT_MS)  # read on the pool
     return compare
 
 
@@ -193,3 +194,19 @@ def test_runs_changed_keeps_the_selection_and_recompares(qtbot, page, runs) -> N
         page.state.runs_changed.emit()
     assert page.selected_runs() == [ids["a"], ids["b"]]
     assert page.picker.list.count() == 3
+
+
+def test_one_run_changed_reads_the_list_once_and_recompares_only_if_checked(
+        qtbot, page, runs) -> None:
+    _, ids = runs
+    show(qtbot, page, [ids["a"], ids["b"]])
+    compared = []
+    page.comparison_shown.connect(compared.append)
+    with qtbot.waitSignal(page.runs_listed, timeout=WAIT_MS):
+        page.state.run_changed.emit(ids["c"])  # as the training page does: both, in this turn
+        page.state.runs_changed.emit()
+    assert not page.listing and compared == []  # c is not checked: nothing to recompare
+    with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS):
+        page.state.run_changed.emit(ids["a"])
+        page.state.runs_changed.emit()
+    assert page.selected_runs() == [ids["a"], ids["b"]]

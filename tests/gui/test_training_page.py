@@ -18,17 +18,18 @@ from app.gui.plots import REDRAW_MS
 from app.gui.workers import StepBatch
 
 
-def training_page(qtbot, window, state, **values):  # noqa: ANN001, ANN003, ANN201
-    """Open the shapes sample, choose the fast ``mlp`` with ``values``, show the page."""
+def training_page(qtbot, window, state, model="mlp", **values):  # noqa: ANN001, ANN003, ANN201
+    """Open the shapes sample, choose the fast ``mlp`` (or ``model``) with ``values``, show
+    the page."""
     open_dataset(qtbot, state, SHAPES)
-    state.set_model("mlp")
+    state.set_model(model)
     state.update_values({"epochs": 2, "batch_size": 32, "log_every": 2, **values})
     return window.show_page("Training")
 
 
 def test_start_trains_to_completed_with_live_plots(qtbot, window, state, queue) -> None:
-    page = training_page(qtbot, window, state)
-    assert "mlp" in page.summary_label.text() and "shapes" in page.summary_label.text()
+    page = training_page(qtbot, window, state, model="lenet5")  # learns shapes in 2 epochs
+    assert "lenet5" in page.summary_label.text() and "shapes" in page.summary_label.text()
     assert page.start_button.text() == "Start" and not page.stop_button.isEnabled()
     redraws_before = page.plots.redraws
     began = time.monotonic()

@@ -1,13 +1,16 @@
 """The run catalog: a local SQLite file of datasets, runs, studies, metrics and artifacts.
 
 ``Catalog(path)`` is the one entry point; it hands out frozen records. ``RunQuery`` says which
-runs ``list_runs``/``count_runs`` select. ``Catalog(path, read_only=True)`` inspects a file
+runs ``list_runs``/``count_runs``/``page_runs`` select; ``page_runs`` hands out keyset pages of
+light ``RunRow`` records for run tables. ``Catalog(path, read_only=True)`` inspects a file
 without changing it. Run statuses are :mod:`app.core.statuses`' (re-exported here for older
 callers). No Qt, no torch here.
 """
 
 from app.core.catalog._export import CSV_COLUMNS, export_runs_csv
+from app.core.catalog._liveness import STALE_AFTER_S, is_interrupted
 from app.core.catalog._location import ENV_VAR, default_catalog_path, resolve_catalog_path
+from app.core.catalog._paging import PAGE_SORTABLE, Sort
 from app.core.catalog._records import (
     ArtifactRecord,
     Comparison,
@@ -23,17 +26,22 @@ from app.core.catalog._records import (
     parse_timestamp,
     thaw,
 )
-from app.core.catalog._run_query import RunQuery
+from app.core.catalog._rows import PageCursor, RunPage, RunRow
+from app.core.catalog._run_query import COMPARISONS, METRIC_COLUMNS, RunQuery
 from app.core.catalog._schema import latest_version
 from app.core.catalog._store import Catalog
 from app.core.catalog._studies import STUDY_DIRECTIONS, STUDY_KINDS, STUDY_STATUSES
 from app.core.statuses import RESUMABLE_STATUSES, RUN_STATUSES, TERMINAL_STATUSES
 
 __all__ = [
+    "COMPARISONS",
     "CSV_COLUMNS",
     "ENV_VAR",
+    "METRIC_COLUMNS",
+    "PAGE_SORTABLE",
     "RESUMABLE_STATUSES",
     "RUN_STATUSES",
+    "STALE_AFTER_S",
     "STUDY_DIRECTIONS",
     "STUDY_KINDS",
     "STUDY_STATUSES",
@@ -46,13 +54,18 @@ __all__ = [
     "Lineage",
     "MetricPoint",
     "MetricRow",
+    "PageCursor",
     "RunDetail",
+    "RunPage",
     "RunQuery",
     "RunRecord",
+    "RunRow",
+    "Sort",
     "StudyRecord",
     "TrashReport",
     "default_catalog_path",
     "export_runs_csv",
+    "is_interrupted",
     "latest_version",
     "parse_timestamp",
     "resolve_catalog_path",

@@ -31,6 +31,7 @@ class CatalogBase:
         self._path = Path(path).expanduser().absolute()
         self._read_only = bool(read_only)
         self._copy: Path | None = None
+        self._metric_key_ids: dict[str, int] = {}  # committed ``metric_keys`` rows, by key
         if self._path.is_dir():
             raise CatalogError(f"{self._path} is a folder; the catalog must be a file")
         if self._read_only:
@@ -46,8 +47,9 @@ class CatalogBase:
             ) from exc
         check_identity(self._path)  # before ensure_wal: a file not ours stays byte-for-byte
         ensure_wal(self._path)
-        with self._write() as db:
-            _schema.migrate(db, self._path)
+        if self.schema_version() != _schema.latest_version():
+            with self._write() as db:  # re-checks the version inside the lock
+                _schema.migrate(db, self._path)
         anchor = open_anchor(self._path)
         self._release = weakref.finalize(self, anchor.close)
 

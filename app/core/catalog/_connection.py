@@ -16,6 +16,7 @@ Read-only connections (``read_only=True``) go through an SQLite URI with ``mode=
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -24,10 +25,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from app.core.errors import CatalogError
+from app.core import testpoints
+from app.core.errors import CatalogBusyError, CatalogError
 
-BUSY_TIMEOUT_S = 10.0
-"""How long an operation waits for another writer before giving up."""
+BUSY_TIMEOUT_S = float(os.environ.get("MODELDESK_BUSY_TIMEOUT_S") or 10.0)
+"""How long an operation waits for another writer before giving up (tests shorten it with
+``MODELDESK_BUSY_TIMEOUT_S`` so a held lock costs them seconds, not minutes)."""
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -112,6 +115,8 @@ def transaction(
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield db
+            if write:
+                testpoints.reached(testpoints.CATALOG_WRITE)
             conn.execute("COMMIT")
         except BaseException:
             _rollback_quietly(conn)
@@ -195,8 +200,8 @@ def translate(exc: sqlite3.Error, path: Path) -> CatalogError:
         return CatalogError(
             f"the catalog {path} is damaged ({text}); restore it from a backup or start a new one"
         )
-    if _is_busy(exc):
-        return CatalogError(
+    if _is_busy(exc):  # worth retrying: nothing was written
+        return CatalogBusyError(
             f"the catalog {path} stayed locked by another ModelDesk process for more than "
             f"{BUSY_TIMEOUT_S:g} s; try again"
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.catalog._records import RunRecord
+from app.core.catalog._rows import RunRow
 from app.core.errors import CatalogError
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -22,8 +23,10 @@ CSV_COLUMNS: tuple[str, ...] = (
 TAG_SEPARATOR = ";"
 
 
-def export_runs_csv(runs: Sequence[RunRecord], path: str | os.PathLike[str]) -> None:
+def export_runs_csv(runs: Sequence[RunRecord | RunRow], path: str | os.PathLike[str]) -> None:
     """Write ``runs`` (in the order given) to a UTF-8 CSV file with :data:`CSV_COLUMNS`.
+
+    Records and light rows both carry every column, so a table can export its rows as read.
 
     Missing values are empty cells, tags are joined with ``;``, numbers are written in full
     precision. The file is written next to ``path`` and renamed over it, so a failure never
@@ -54,7 +57,7 @@ def export_runs_csv(runs: Sequence[RunRecord], path: str | os.PathLike[str]) -> 
         raise
 
 
-def _row(run: RunRecord) -> list[Any]:
+def _row(run: RunRecord | RunRow) -> list[Any]:
     values: dict[str, Any] = {column: getattr(run, column, None) for column in CSV_COLUMNS}
     values["tags"] = TAG_SEPARATOR.join(run.tags)
     return ["" if values[column] is None else values[column] for column in CSV_COLUMNS]

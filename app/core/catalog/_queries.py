@@ -1,36 +1,21 @@
-"""SQL for reading runs: the filtered, sorted run table and metric histories.
+"""SQL for reading whole run records: the filtered, sorted run list and single runs.
 
 Kept apart from the store so the store reads as a list of operations, and so every piece of
-SQL that takes user input (sort column, search text) is built in one reviewed place.
+SQL that takes user input (sort column, search text) is built in reviewed places: here, in
+:mod:`._run_query` (filters) and :mod:`._paging` (sort orders, keyset pages of light rows).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from sqlite_utils import Database
 
-from app.core.catalog._records import (
-    RUN_COLUMNS,
-    History,
-    MetricPoint,
-    RunRecord,
-    metric_from_row,
-    run_from_row,
-)
+from app.core.catalog._paging import SORTABLE_COLUMNS as SORTABLE_COLUMNS  # re-exported
+from app.core.catalog._paging import Sort
+from app.core.catalog._records import RUN_COLUMNS, RunRecord, run_from_row
 from app.core.catalog._run_query import RunQuery
-from app.core.errors import CatalogError
-
-SORTABLE_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) - {
-    "config", "environment", "test_metrics", "notes", "run_dir", "message", "uid",
-}  # fmt: skip
-"""Columns ``list_runs(sort=...)`` accepts; a whitelist, because the name goes into SQL."""
-
-_TEXT_COLUMNS = frozenset({"name", "status", "model", "device", "hostname", "best_val_metric_name"})
 
 RUN_SELECT = (
     "SELECT " + ", ".join(f"r.{column}" for column in RUN_COLUMNS) + ", d.path AS dataset_path,"
@@ -51,21 +36,13 @@ def register_functions(db: Database) -> None:
 
 def order_by(sort: str) -> str:
     """``'-test_accuracy'`` → ``ORDER BY`` with NULLs last and newest-first ties."""
-    column = sort[1:] if sort.startswith(("-", "+")) else sort
-    descending = sort.startswith("-")
-    if column not in SORTABLE_COLUMNS:
-        allowed = ", ".join(sorted(SORTABLE_COLUMNS))
-        raise CatalogError(f"cannot sort runs by {column!r}; sortable columns: {allowed}")
-    collate = " COLLATE NOCASE" if column in _TEXT_COLUMNS else ""
-    direction = "DESC" if descending else "ASC"
-    tie = "" if column == "id" else ", r.id DESC"
-    return f" ORDER BY r.{column}{collate} {direction} NULLS LAST{tie}"
+    return Sort.parse(sort).order_by()
 
 
 def list_sql(
     query: RunQuery, *, sort: str = "-created_at", limit: int | None = 100, offset: int = 0
 ) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of one page of the run table."""
+    """The SQL and parameters of one page of the run list (``list_runs``: LIMIT/OFFSET)."""
     where, params = query.where()
     sql = RUN_SELECT + where + order_by(sort) + " LIMIT :limit OFFSET :offset"
     params["limit"] = -1 if limit is None else max(0, int(limit))
@@ -106,26 +83,3 @@ def select_run(db: Database, root: Path, run_id: int) -> RunRecord | None:
 def select_run_by_uid(db: Database, root: Path, uid: str) -> RunRecord | None:
     rows = list(db.query(RUN_SELECT + " WHERE r.uid = :uid", {"uid": str(uid)}))
     return run_from_row(rows[0], root) if rows else None
-
-
-def select_histories(
-    db: Database, run_ids: Iterable[int], keys: Iterable[str] | None = None
-) -> dict[int, History]:
-    """One query for all series of all runs, walking the ``(run_id, key, step)`` primary key."""
-    ids = list(dict.fromkeys(int(run_id) for run_id in run_ids))
-    sql = (
-        "SELECT run_id, key, step, epoch, value, timestamp FROM metrics"
-        " WHERE run_id IN (SELECT value FROM json_each(:ids))"
-    )
-    params: dict[str, Any] = {"ids": json.dumps(ids)}
-    if keys is not None:
-        sql += " AND key IN (SELECT value FROM json_each(:keys))"
-        params["keys"] = json.dumps([str(key) for key in keys])
-    sql += " ORDER BY run_id, key, step"
-    series: dict[int, dict[str, list[MetricPoint]]] = {run_id: {} for run_id in ids}
-    for row in db.query(sql, params):
-        series[row["run_id"]].setdefault(row["key"], []).append(metric_from_row(row))
-    return {
-        run_id: MappingProxyType({key: tuple(points) for key, points in by_key.items()})
-        for run_id, by_key in series.items()
-    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,9 @@ from typing import Any
 from app.core.catalog import _lineage, _queries
 from app.core.catalog._base import CatalogBase
 from app.core.catalog._compare import build_comparison
-from app.core.catalog._files import pid_alive
+from app.core.catalog._liveness import is_interrupted
+from app.core.catalog._metrics import select_histories
+from app.core.catalog._paging import PAGE_SORTABLE, Sort, select_page, select_row
 from app.core.catalog._records import (
     Comparison,
     DatasetRecord,
@@ -21,6 +22,7 @@ from app.core.catalog._records import (
     artifact_from_row,
     dataset_from_row,
 )
+from app.core.catalog._rows import PageCursor, RunPage, RunRow
 from app.core.catalog._run_query import RunQuery
 from app.core.errors import CatalogError
 from app.core.statuses import RESUMABLE_STATUSES, RUNNING
@@ -78,6 +80,45 @@ class CatalogReader(CatalogBase):
                 db, self.runs_root, run_query, sort=sort, limit=limit, offset=offset
             )
 
+    def page_runs(
+        self,
+        query: RunQuery | None = None,
+        /,
+        *,
+        sort: str = "-created_at",
+        limit: int | None = 200,
+        after: PageCursor | None = None,
+        count: bool = False,
+        **filters: Any,
+    ) -> RunPage:
+        """A keyset page of light :class:`RunRow` records: what run tables should use.
+
+        The order is ``list_runs``' (NULLs last, ties newest first). Pass the returned
+        ``page.next`` as ``after`` for the page that follows; each page costs the same however
+        deep it is, unlike ``offset``. ``limit=None`` reads every row in one page. ``sort`` is
+        one of :data:`~app.core.catalog._paging.PAGE_SORTABLE` (the columns a row carries).
+        ``count=True`` also counts the whole query, in the same snapshot (``page.total``).
+
+        Raises:
+            TypeError: both a query and keywords, or an unknown keyword.
+            CatalogError: an unknown status or sort column, or a cursor of another sort.
+        """
+        run_query = RunQuery.from_arguments(query, filters)
+        order = Sort.parse(sort, PAGE_SORTABLE)
+        with self._read() as db:
+            _queries.register_functions(db)
+            page = select_page(db, run_query, order, limit, after)
+            if count:
+                page = RunPage(page.rows, page.next, _queries.count_runs(db, run_query))
+            return page
+
+    def run_row(self, run_id: int, query: RunQuery | None = None) -> RunRow | None:
+        """The run's light row, or ``None`` when it does not exist or ``query`` (default:
+        live runs) does not select it: what a table re-reads when one run changed."""
+        with self._read() as db:
+            _queries.register_functions(db)
+            return select_row(db, query or RunQuery(), run_id)
+
     def count_runs(self, query: RunQuery | None = None, /, **filters: Any) -> int:
         """How many runs ``list_runs`` would list with the same filters and no limit."""
         run_query = RunQuery.from_arguments(query, filters)
@@ -127,7 +168,7 @@ class CatalogReader(CatalogBase):
             return RunDetail(
                 run=run,
                 dataset=self._find_dataset(db, run.dataset_id),
-                history=_queries.select_histories(db, [run.id])[run.id],
+                history=select_histories(db, [run.id])[run.id],
                 artifacts=tuple(artifact_from_row(row, self.runs_root) for row in artifacts),
                 tags=run.tags,
             )
@@ -137,7 +178,7 @@ class CatalogReader(CatalogBase):
     ) -> dict[int, History]:
         """``{run_id: {key: points by step}}`` for every id asked (empty when nothing logged)."""
         with self._read() as db:
-            return _queries.select_histories(db, run_ids, keys)
+            return select_histories(db, run_ids, keys)
 
     def compare_runs(self, run_ids: Sequence[int]) -> Comparison:
         """Compare two or more distinct runs, kept in the order given."""
@@ -147,21 +188,21 @@ class CatalogReader(CatalogBase):
         with self._read() as db:
             runs = [self._run(db, run_id) for run_id in ids]
             datasets = {run.dataset_id: self._find_dataset(db, run.dataset_id) for run in runs}
-            histories = _queries.select_histories(db, ids)
+            histories = select_histories(db, ids)
         return build_comparison(runs, datasets, histories)
 
     def resumable(self, run_id: int) -> bool:
         """Whether ``--resume`` may continue the run from its last checkpoint.
 
         Yes for :data:`~app.core.statuses.RESUMABLE_STATUSES` (stopped, failed, interrupted),
-        and for "running" on this host under a process that no longer exists.
+        and for "running" whose process is gone by the rule of ``interrupted_runs``: on this
+        host its process no longer exists, elsewhere its heartbeat is stale. A "queued" run
+        never trained, so it has nothing to resume until it is marked interrupted.
         """
         run = self.get_run_record(run_id)
         if run.status in RESUMABLE_STATUSES:
             return True
-        if run.status != RUNNING or run.pid is None:
-            return False
-        return run.hostname == socket.gethostname() and not pid_alive(run.pid)
+        return run.status == RUNNING and is_interrupted(run)
 
     def run_dir(self, run_id: int) -> Path:
         """The run's folder for checkpoints, weights and predictions.

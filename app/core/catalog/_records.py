@@ -109,6 +109,9 @@ class DatasetRecord:
     created_at: str
     uid: str = ""
     """Globally unique id (32 hex digits), the same in every catalog the dataset is copied to."""
+    report: Mapping[str, Any] | None = None
+    """The validation report of the load that registered it (found, kept, what was skipped
+    and why), deep-frozen; ``None`` for datasets registered without one or before schema v4."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,10 @@ class RunRecord:
     """The study (grid or search) this run is a trial of, or ``None``."""
     trial_number: int | None = None
     """The trial's number within its study, as the study's sampler numbered it."""
+    heartbeat_at: str | None = None
+    """When the training process last said it is alive (``mark_running``, ``heartbeat``)."""
+    health: str | None = None
+    """A short verdict on the run's learning (``"not learning"``), or ``None``."""
 
 
 @dataclass(frozen=True)
@@ -282,7 +289,7 @@ RUN_COLUMNS: tuple[str, ...] = (
     "message", "environment", "pid", "hostname", "best_val_metric_name", "best_val_metric",
     "best_epoch", "final_train_loss", "final_val_loss", "final_val_accuracy", "test_accuracy",
     "test_macro_f1", "test_metrics", "notes", "run_dir", "trashed_at", "uid", "study_id",
-    "trial_number",
+    "trial_number", "heartbeat_at", "health",
 )  # fmt: skip
 
 
@@ -309,6 +316,7 @@ def dataset_from_row(row: Mapping[str, Any]) -> DatasetRecord:
         num_samples=row["num_samples"],
         created_at=row["created_at"],
         uid=row["uid"],
+        report=from_json(row["report"]),
     )
 
 
@@ -322,16 +330,6 @@ def artifact_from_row(row: Mapping[str, Any], root: Path) -> ArtifactRecord:
         size_bytes=row["size_bytes"],
         sha256=row["sha256"],
         created_at=row["created_at"],
-    )
-
-
-def metric_from_row(row: Mapping[str, Any]) -> MetricPoint:
-    return MetricPoint(
-        key=row["key"],
-        step=row["step"],
-        epoch=row["epoch"],
-        value=none_to_nan(row["value"]),
-        timestamp=row["timestamp"],
     )
 
 

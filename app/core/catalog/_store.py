@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from app.core.catalog._files import file_digest, remove_run_folder, to_stored
+from app.core.catalog._liveness import CatalogLiveness
+from app.core.catalog._metrics import insert_points
 from app.core.catalog._reading import CatalogReader
 from app.core.catalog._records import (
     ArtifactRecord,
@@ -25,7 +28,7 @@ from app.core.errors import CatalogError
 from app.core.statuses import QUEUED, RUNNING, TERMINAL_STATUSES
 
 
-class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
+class Catalog(CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
     Thread and process safety: no connection is shared. Each method opens its own connection,
@@ -53,6 +56,10 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
     ``Catalog(path, read_only=True)`` (or ``Catalog.open_read_only(path)``) never creates,
     migrates or writes the file; every write method raises :class:`CatalogError`.
 
+    Crash safety: a run records the process that created it and, once training, the process
+    that trains it (``pid``, ``hostname``) and its last ``heartbeat``; ``interrupted_runs``
+    finds running or queued runs whose process is gone and ``mark_interrupted`` ends them.
+
     Timestamps are UTC ISO-8601 strings (``2026-05-09T07:35:25.123456Z``), fixed width so that
     text order is time order. Paths under the runs folder (``<stem>_runs`` next to the file) are
     stored relative to it, so a catalog moved together with that folder keeps its files.
@@ -72,8 +79,14 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
         class_names: Sequence[str],
         class_counts: Mapping[str, int],
         num_samples: int,
+        report: Mapping[str, Any] | None = None,
     ) -> int:
-        """Record a dataset (path made absolute); return the existing id for a known pair."""
+        """Record a dataset (path made absolute); return the existing id for a known pair.
+
+        ``report`` is the load's validation report (``ValidationReport.to_dict()``), kept so a
+        run's details can say what was skipped and why; a known dataset's report is replaced
+        by a newer one and kept when none is given.
+        """
         row = {
             "uid": new_uid(),
             "path": str(Path(path).expanduser().absolute()),
@@ -83,13 +96,15 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
             "class_counts": json.dumps({str(k): int(v) for k, v in class_counts.items()}),
             "num_samples": int(num_samples),
             "created_at": utc_now(),
+            "report": None if report is None else self._json(report, "validation report"),
         }
         with self._write() as db:
             db.execute(
                 "INSERT INTO datasets (uid, path, kind, fingerprint, class_names, class_counts,"
-                " num_samples, created_at) VALUES (:uid, :path, :kind, :fingerprint,"
-                " :class_names, :class_counts, :num_samples, :created_at)"
-                " ON CONFLICT (fingerprint, path) DO NOTHING",
+                " num_samples, created_at, report) VALUES (:uid, :path, :kind, :fingerprint,"
+                " :class_names, :class_counts, :num_samples, :created_at, :report)"
+                " ON CONFLICT (fingerprint, path)"
+                " DO UPDATE SET report = COALESCE(excluded.report, datasets.report)",
                 row,
             )
             found = db.execute(
@@ -119,6 +134,8 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
 
         ``uid`` is generated unless given (a run copied from another catalog keeps its own);
         the run's folder is named by it. ``study_id``/``trial_number`` make the run a trial.
+        The calling process's id and host name are recorded, so a queued run whose creator
+        died is found by ``interrupted_runs``.
 
         Raises:
             CatalogError: the dataset, parent run or study does not exist, the uid is
@@ -142,6 +159,8 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
             "environment": self._json(environment, "environment"),
             "created_at": utc_now(),
             "run_dir": run_uid,
+            "pid": os.getpid(),
+            "hostname": socket.gethostname(),
         }
         with self._write() as db:
             self._dataset(db, dataset_id)
@@ -158,33 +177,30 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
             return int(cursor.lastrowid or 0)
 
     def mark_running(self, run_id: int, *, device: str, pid: int, hostname: str) -> None:
-        """Status → running; ``started_at`` keeps the first start across resumes."""
+        """Status → running under this process; the first heartbeat; ``started_at`` keeps the
+        first start across resumes."""
+        now = utc_now()
         self._update(
             run_id,
             {"status": RUNNING, "device": device, "pid": int(pid), "hostname": hostname,
-             "finished_at": None, "message": ""},
-            started_at=utc_now(),
+             "finished_at": None, "message": "", "heartbeat_at": now},
+            started_at=now,
         )  # fmt: skip
 
     def log_metrics(
         self, run_id: int, points: Iterable[tuple[str, int, int | None, float]]
     ) -> None:
-        """Log ``(key, step, epoch, value)`` points in one transaction; re-logged steps replace."""
-        now = utc_now()
-        rows = [
-            (int(run_id), str(key), int(step), None if epoch is None else int(epoch),
-             nan_to_none(value), now)
-            for key, step, epoch, value in points
-        ]  # fmt: skip
-        if not rows:
+        """Log ``(key, step, epoch, value)`` points in one transaction; re-logged steps replace.
+
+        All points of one call share one timestamp (now).
+        """
+        batch = list(points)
+        if not batch:
             return
         with self._write() as db:
             self._require_run(db, run_id)
-            db.conn.executemany(
-                "INSERT OR REPLACE INTO metrics (run_id, key, step, epoch, value, timestamp)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            ids = insert_points(db, run_id, batch, self._metric_key_ids)
+        self._metric_key_ids.update(ids)  # committed: safe to remember
 
     def update_progress(
         self,
@@ -219,10 +235,12 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
         message: str = "",
         wall_seconds: float | None = None,
         test_metrics: Mapping[str, Any] | None = None,
+        health: str | None = None,
     ) -> None:
         """End a run with a terminal status (:data:`~app.core.statuses.TERMINAL_STATUSES`).
 
-        ``test_metrics['accuracy']``/``['macro_f1']`` also fill sortable columns.
+        ``test_metrics['accuracy']``/``['macro_f1']`` also fill sortable columns. ``health``
+        is a short verdict on how it learned (``"not learning"``), kept when ``None``.
         """
         if check_status(status) not in TERMINAL_STATUSES:
             allowed = ", ".join(sorted(TERMINAL_STATUSES))
@@ -234,6 +252,8 @@ class Catalog(CatalogTrash, CatalogStudies, CatalogReader):
             fields["test_metrics"] = self._json(test_metrics, "test metrics")
             fields["test_accuracy"] = _number(test_metrics.get("accuracy"))
             fields["test_macro_f1"] = _number(test_metrics.get("macro_f1"))
+        if health is not None:
+            fields["health"] = str(health)
         self._update(run_id, fields)
 
     def set_status(self, run_id: int, status: str, message: str = "") -> None:

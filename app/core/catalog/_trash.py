@@ -7,13 +7,15 @@ Trashing is one column (``runs.trashed_at``), so it is instant, atomic and undon
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from app.core.catalog._base import CatalogBase
-from app.core.catalog._files import from_stored, pid_alive, remove_run_folder_counted
+from app.core.catalog._files import from_stored, remove_run_folder_counted
+from app.core.catalog._liveness import is_interrupted
 from app.core.catalog._records import TrashReport, utc_now
 from app.core.errors import CatalogError
+from app.core.statuses import RUNNING
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ class CatalogTrash(CatalogBase):
 
         Raises:
             CatalogError: a run does not exist, or is running (a "running" run whose process
-                died on this machine is no longer running and may be trashed).
+                is gone, see ``interrupted_runs``, is no longer running and may be trashed).
         """
         ids = _distinct(run_ids)
         if not ids:
@@ -34,7 +36,7 @@ class CatalogTrash(CatalogBase):
         with self._write() as db:
             for run_id in ids:
                 run = self._run(db, run_id)
-                if run.status == "running" and not _stale(run.pid, run.hostname):
+                if run.status == RUNNING and not is_interrupted(run):
                     raise CatalogError(f"run {run_id} is running; stop it first")
             db.conn.executemany(
                 "UPDATE runs SET trashed_at = COALESCE(trashed_at, ?) WHERE id = ?",
@@ -61,12 +63,12 @@ class CatalogTrash(CatalogBase):
         run that is running right now (trashed while queued, then started) stays in the trash.
         """
         with self._write() as db:
-            rows = db.execute(
-                "SELECT id, run_dir, status, pid, hostname FROM runs"
+            rows = [SimpleNamespace(**row) for row in db.query(
+                "SELECT id, run_dir, status, pid, hostname, heartbeat_at, created_at FROM runs"
                 " WHERE trashed_at IS NOT NULL ORDER BY id"
-            ).fetchall()
-            doomed = [(run_id, run_dir) for run_id, run_dir, status, pid, hostname in rows
-                      if status != "running" or _stale(pid, hostname)]
+            )]  # fmt: skip
+            doomed = [(row.id, row.run_dir) for row in rows
+                      if row.status != RUNNING or is_interrupted(row)]  # fmt: skip
             db.conn.executemany(
                 "DELETE FROM runs WHERE id = ?", [(run_id,) for run_id, _ in doomed]
             )
@@ -90,7 +92,3 @@ def _distinct(run_ids: Iterable[int]) -> list[int]:
         return [int(run_ids)]
     return list(dict.fromkeys(int(run_id) for run_id in run_ids))
 
-
-def _stale(pid: int | None, hostname: str | None) -> bool:
-    """A "running" row whose process is gone from this machine (killed, crashed)."""
-    return pid is not None and hostname == socket.gethostname() and not pid_alive(pid)

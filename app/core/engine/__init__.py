@@ -26,6 +26,7 @@ from app.core.engine._events import (
     PRUNED,
     STOPPED,
     EpochEnd,
+    Notice,
     Paused,
     RunFinished,
     RunStarted,
@@ -39,7 +40,7 @@ from app.core.engine._trainer import FitResult, Trainer
 __all__ = [
     "COMPLETED", "DIVERGED", "FAILED", "NOT_LEARNING", "PRUNED", "STOPPED",
     "BestTracker", "Callback", "CallbackList", "Checkpointing", "DivergenceWatcher",
-    "EpochEnd", "EventStream", "FitResult", "Paused", "Predictions", "RunControl",
+    "EpochEnd", "EventStream", "FitResult", "Notice", "Paused", "Predictions", "RunControl",
     "RunFinished", "RunStarted", "SingleDevice", "Snapshot", "StepEnd", "StopRun", "Strategy",
     "Trainer", "atomic_write", "compute_test_metrics", "describe_device", "load_checkpoint",
     "load_weights", "majority_rate", "memory_in_use", "predict", "resolve_device",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from app.core.engine._events import EpochEnd, Paused, RunFinished, RunStarted, StepEnd
+from app.core.engine._events import EpochEnd, Notice, Paused, RunFinished, RunStarted, StepEnd
 from app.core.errors import ModelDeskError
 from app.core.statuses import ENDED_BY_ENGINE
 
@@ -59,6 +59,9 @@ class Callback:
 
     def on_test_end(self, predictions: Predictions) -> None:
         """The test split was predicted (completed runs with a test split only)."""
+
+    def on_notice(self, event: Notice) -> None:
+        """A message for the person watching (from the run's own writers, any thread)."""
 
     def on_run_end(self, event: RunFinished) -> None:
         """The run ended with a terminal status (test metrics included when completed)."""
@@ -105,6 +108,9 @@ class CallbackList(Callback):
     def on_test_end(self, predictions: Predictions) -> None:
         self._each(lambda cb: cb.on_test_end(predictions))
 
+    def on_notice(self, event: Notice) -> None:
+        self._each(lambda cb: cb.on_notice(event))
+
     def on_run_end(self, event: RunFinished) -> None:
         """Every callback hears the end, even after one of them failed to (the catalog
         recorder must finish the run); the first failure is raised afterwards."""
@@ -122,7 +128,8 @@ class CallbackList(Callback):
 
 class EventStream(Callback):
     """Hands every event record to one function: the shape a GUI worker or a subprocess
-    job forwards (``RunStarted``, ``StepEnd``, ``EpochEnd``, ``Paused``, ``RunFinished``)."""
+    job forwards (``RunStarted``, ``StepEnd``, ``EpochEnd``, ``Paused``, ``Notice``,
+    ``RunFinished``)."""
 
     def __init__(self, emit: Callable[[object], None]) -> None:
         self.emit = emit
@@ -137,6 +144,9 @@ class EventStream(Callback):
         self.emit(event)
 
     def on_paused(self, event: Paused) -> None:
+        self.emit(event)
+
+    def on_notice(self, event: Notice) -> None:
         self.emit(event)
 
     def on_run_end(self, event: RunFinished) -> None:

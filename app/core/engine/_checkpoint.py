@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from app.core import testpoints
 from app.core.errors import CheckpointError
 
 CHECKPOINT_FORMAT = "modeldesk-checkpoint"
@@ -32,6 +33,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         write(tmp_path)
         with open(tmp_path, "rb+") as handle:
             os.fsync(handle.fileno())
+        testpoints.reached(testpoints.CHECKPOINT_WRITE)
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)

@@ -12,8 +12,8 @@ from typing import Any
 
 from app.core.statuses import COMPLETED, DIVERGED, FAILED, PRUNED, STOPPED
 
-__all__ = ["COMPLETED", "DIVERGED", "FAILED", "PRUNED", "STOPPED", "EpochEnd", "Paused",
-           "RunFinished", "RunStarted", "StepEnd"]
+__all__ = ["COMPLETED", "DIVERGED", "FAILED", "PRUNED", "STOPPED", "EpochEnd", "Notice",
+           "Paused", "RunFinished", "RunStarted", "StepEnd"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,14 @@ class EpochEnd:
     best_metric: float | None
     best_epoch: int
     memory_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person watching should know that does not change the run's course
+    (the catalog is locked by another program, and records wait in memory)."""
+
+    text: str
 
 
 @dataclass(frozen=True)

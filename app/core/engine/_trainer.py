@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.core import testpoints
 from app.core.config import RuntimeConfig, TrainingConfig
 from app.core.engine._best import BestTracker
 from app.core.engine._callbacks import Callback, CallbackList, StopRun
@@ -205,6 +206,7 @@ class Trainer:
             loss = self.criterion(logits, y)
         self.optimizer.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
+        testpoints.reached(testpoints.TRAINING_STEP)
         if self.training.grad_clip > 0:
             self.scaler.unscale_(self.optimizer)
             torch.nn.utils.clip_grad_norm_(self.module.parameters(), self.training.grad_clip)

@@ -67,3 +67,18 @@ class RunFolder:
     @property
     def legacy_preprocessing(self) -> Path:
         return self.file(LEGACY_PREPROCESSING)
+
+    def remove_temporaries(self) -> list[Path]:
+        """Delete what a killed atomic write left (``.<name>.<random>.tmp``); return it.
+
+        Only a run that is not executing may be cleaned: its writer would lose its file.
+        """
+        folder = Path(self.path)
+        if not folder.is_dir():
+            return []
+        removed = []
+        for path in folder.glob(".*.tmp"):
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed

@@ -7,8 +7,9 @@ from app.core.runs._inputs import ModelInputs, inputs_key, model_inputs
 from app.core.runs._plan import PlannedRun, default_values, make_config, plan_run
 from app.core.runs._preflight import preflight
 from app.core.runs._recorder import EPOCH_KEYS, STEP_LOSS, CatalogRecorder
+from app.core.runs._recovery import recover_interrupted
 
 __all__ = ["EPOCH_KEYS", "STEP_LOSS", "BundleWriter", "CatalogRecorder", "ModelInputs",
            "PlannedRun", "PredictionsWriter", "RunOutcome", "default_values", "environment",
            "execute", "inputs_key", "make_config", "model_inputs", "plan_run", "preflight",
-           "resume", "run_writers"]
+           "recover_interrupted", "resume", "run_writers"]

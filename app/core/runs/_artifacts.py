@@ -6,6 +6,7 @@ these, so every file is written once. The catalog records the files when the run
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.core.engine import Callback, Checkpointing, EpochEnd, Predictions, Snapshot
@@ -16,12 +17,14 @@ if TYPE_CHECKING:
     from app.core.catalog import Catalog
 
 
-def run_writers(catalog: Catalog, run_id: int, folder: RunFolder,
-                bundle: ModelBundle) -> tuple[Callback, ...]:
+def run_writers(catalog: Catalog, run_id: int, folder: RunFolder, bundle: ModelBundle,
+                notify: Callable[[str], None] | None = None) -> tuple[Callback, ...]:
     """Everything a catalog run records, in order: metrics and status, the checkpoint, the
-    best model's bundle, the test predictions (all rank-zero only)."""
-    return (CatalogRecorder(catalog, run_id, folder), Checkpointing(folder.checkpoint),
-            BundleWriter(folder, bundle), PredictionsWriter(folder))
+    best model's bundle, the test predictions (all rank-zero only). ``notify`` hears what the
+    person watching should know (a catalog locked by another program)."""
+    return (CatalogRecorder(catalog, run_id, folder, notify=notify),
+            Checkpointing(folder.checkpoint), BundleWriter(folder, bundle),
+            PredictionsWriter(folder))
 
 
 class BundleWriter(Callback):

@@ -19,6 +19,8 @@ from app.core.config import RunConfig
 from app.core.datasets import PreparedData, prepare_data, split_dataset
 from app.core.engine import (
     Callback,
+    CallbackList,
+    Notice,
     RunControl,
     RunFinished,
     Strategy,
@@ -32,6 +34,7 @@ from app.core.models import ModelBundle, RunFolder, build_model, resolve_build_o
 from app.core.palette import freeze_backbone, load_local_weights
 from app.core.runs._artifacts import run_writers
 from app.core.runs._environment import environment
+from app.core.runs._patience import patiently
 from app.core.runs._plan import PlannedRun, plan_run
 
 if TYPE_CHECKING:
@@ -107,21 +110,30 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     resuming = run_id is not None
     uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
     data, bundle, model = build_for(planned, uid)
+    watchers = CallbackList(callbacks)
+
+    def notify(text: str) -> None:
+        watchers.on_notice(Notice(text))
+
     if not resuming:
-        dataset_id = catalog.register_dataset(
+        dataset_id = patiently(lambda: catalog.register_dataset(
             path=str(dataset.path), kind=dataset.kind, fingerprint=dataset.fingerprint,
             class_names=list(dataset.class_names),
-            class_counts=dict(dataset.report.class_counts), num_samples=len(dataset.labels))
-        run_id = catalog.create_run(
+            class_counts=dict(dataset.report.class_counts), num_samples=len(dataset.labels),
+            report=dataset.report.to_dict()), catalog.path, notify, what="the dataset")
+        run_id = patiently(lambda: catalog.create_run(
             name=planned.name, model=planned.spec.name, dataset_id=dataset_id,
             config=config.to_dict(), seed=config.seed, total_epochs=config.training.epochs,
             environment=environment(), parent_run_id=parent_run_id, uid=uid,
-            study_id=study_id, trial_number=trial_number)
+            study_id=study_id, trial_number=trial_number), catalog.path, notify,
+            what="the new run")
     assert run_id is not None
     if on_created is not None:
         on_created(run_id)
     folder = RunFolder(catalog.run_dir(run_id))
-    writers = run_writers(catalog, run_id, folder, bundle)
+    if resuming:
+        folder.remove_temporaries()  # half-written files of the process that was killed
+    writers = run_writers(catalog, run_id, folder, bundle, notify=notify)
     trainer = Trainer(config.training, config.runtime, data, model,
                       callbacks=(*writers, *callbacks), control=control, strategy=strategy)
     result = trainer.fit(resume_from=_resume_state(folder) if resuming else None)

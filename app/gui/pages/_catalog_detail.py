@@ -1,19 +1,22 @@
 """The run detail panel: a header (colour, name, status, Resume) over tabs for one run.
 
-``show_run(run_id)`` loads the ``RunDetail`` on the thread pool, then the test results
-(per-sample predictions joined with the dataset, slower) in a second task; ``loaded`` and
-``results_loaded`` announce each. The newest request wins when several overlap. Tags and notes
-are written through the catalog, then ``state.runs_changed`` is emitted.
+``show_run(run_id)`` loads the ``RunDetail`` (and whether the run can be resumed) on the
+thread pool, then the test results (per-sample predictions joined with the dataset, slower) in
+a second task; ``loaded`` and ``results_loaded`` announce each. The newest request wins when
+several overlap. ``refresh`` re-reads the shown run in the background too, so no catalog read
+or write of this panel runs on the GUI thread. Tags and notes are written through the catalog
+on the pool, then ``state.run_changed(run_id)`` and ``state.runs_changed`` are emitted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from app.core.catalog import RunDetail
+from app.core.catalog import Catalog, RunDetail, RunRecord
 from app.core.errors import ModelDeskError
 from app.core.jobs import ResumeJob
 from app.gui.colors import run_color
@@ -36,6 +39,18 @@ def _load_results(catalog: Any, run_id: int) -> Any:
     return test_results(catalog, run_id)
 
 
+def _load_detail(catalog: Catalog, run_id: int) -> tuple[RunDetail, bool]:
+    return catalog.get_run(run_id), catalog.resumable(run_id)
+
+
+def _load_record(catalog: Catalog, run_id: int) -> tuple[RunRecord | None, bool]:
+    """The run's record and whether it can resume; ``None`` once it is gone."""
+    try:
+        return catalog.get_run_record(run_id), catalog.resumable(run_id)
+    except ModelDeskError:  # deleted (trash emptied) or another catalog
+        return None, False
+
+
 class RunDetailView(QWidget):
     loaded = Signal(int)  # the run's record, config, curves and metrics are shown
     results_loaded = Signal(int)  # its per-sample test results arrived (or failed to)
@@ -48,6 +63,8 @@ class RunDetailView(QWidget):
         self.detail: RunDetail | None = None
         self.results: Any = None
         self._requested: int | None = None
+        self._resumable = False
+        self._pending = 0  # background reads and writes not yet answered
         self.swatch = QLabel()
         self.swatch.setFixedSize(14, 14)
         self.title = QLabel("Select a run to see its details.")
@@ -70,6 +87,8 @@ class RunDetailView(QWidget):
                               (self.misclassified, "Misclassified")):
             self.tabs.addTab(widget, title)
         self.tabs.setEnabled(False)
+        self.tabs.currentChanged.connect(lambda _index: self._draw_curves())
+        self._curves: tuple[Any, ...] | None = None  # the shown run's curves, not drawn yet
         self.overview.tags_edited.connect(self._on_tags_edited)
         self.overview.notes_edited.connect(self._on_notes_edited)
         layout = QVBoxLayout(self)
@@ -80,6 +99,10 @@ class RunDetailView(QWidget):
     @property
     def run_id(self) -> int | None:
         return self.detail.run.id if self.detail is not None else None
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
 
     # ----------------------------------------------------------------------------- API
     def show_run(self, run_id: int | None) -> None:
@@ -93,17 +116,22 @@ class RunDetailView(QWidget):
             self.resume_button.hide()
             return
         catalog = self.state.catalog
-        run_in_background(self, lambda: catalog.get_run(run_id),
-                          lambda detail: self._on_detail(run_id, detail),
-                          lambda message: self._on_detail_failed(run_id, message))
+        self._background(lambda: _load_detail(catalog, run_id),
+                         lambda result: self._on_detail(run_id, *result),
+                         lambda message: self._on_detail_failed(run_id, message))
 
     def refresh(self) -> None:
         """Re-read the shown run after a catalog change; redraw only if its outcome moved."""
         if self.detail is None or self._requested != self.detail.run.id:
             return
-        try:
-            run = self.state.catalog.get_run_record(self.detail.run.id)
-        except ModelDeskError:  # deleted (trash emptied) or another catalog
+        catalog, run_id = self.state.catalog, self.detail.run.id
+        self._background(lambda: _load_record(catalog, run_id),
+                         lambda result: self._on_record(run_id, *result), lambda _message: None)
+
+    def _on_record(self, run_id: int, run: RunRecord | None, resumable: bool) -> None:
+        if self.detail is None or self.detail.run.id != run_id or self._requested != run_id:
+            return
+        if run is None:
             self.show_run(None)
             return
         shown = self.detail.run
@@ -111,20 +139,22 @@ class RunDetailView(QWidget):
         if any(getattr(run, key) != getattr(shown, key) for key in keys):
             self.show_run(run.id)
         else:
+            self._resumable = resumable
             self._update_resume()
 
     # -------------------------------------------------------------------------- handlers
-    def _on_detail(self, run_id: int, detail: RunDetail) -> None:
+    def _on_detail(self, run_id: int, detail: RunDetail, resumable: bool) -> None:
         if run_id != self._requested:
             return
-        self.detail, self.results = detail, None
+        self.detail, self.results, self._resumable = detail, None, resumable
         run = detail.run
         self.swatch.setStyleSheet(f"background: {run_color(run.id)}; border-radius: 3px;")
         self.title.setText(f"Run {run.id}: {run.name} — {run.status}")
         self.tabs.setEnabled(True)
         self.overview.show_run(detail)
         self.config.show_config(run.config, run.model)
-        self.curves.set_runs({run.id: detail.history}, {run.id: run.name})
+        self._curves = ({run.id: detail.history}, {run.id: run.name})
+        self._draw_curves()
         self.metrics.show_metrics(run.test_metrics)
         self.confusion.show_metrics(run.test_metrics)
         self._update_resume()
@@ -133,9 +163,9 @@ class RunDetailView(QWidget):
             waiting = "Loading the test predictions…"
             self.misclassified.set_results(None, waiting)
             catalog = self.state.catalog
-            run_in_background(self, lambda: _load_results(catalog, run_id),
-                              lambda results: self._on_results(run_id, results, ""),
-                              lambda message: self._on_results(run_id, None, message))
+            self._background(lambda: _load_results(catalog, run_id),
+                             lambda results: self._on_results(run_id, results, ""),
+                             lambda message: self._on_results(run_id, None, message))
         else:
             reason = "This run has no test predictions (it did not complete)."
             self.misclassified.set_results(None, reason)
@@ -143,6 +173,13 @@ class RunDetailView(QWidget):
         self.loaded.emit(run_id)
         if not has_test:
             self.results_loaded.emit(run_id)
+
+    def _draw_curves(self) -> None:
+        """Plots cost tens of milliseconds: draw them when their tab is shown."""
+        if self._curves is not None and self.tabs.currentWidget() is self.curves:
+            histories, labels = self._curves
+            self._curves = None
+            self.curves.set_runs(histories, labels)
 
     def _on_detail_failed(self, run_id: int, message: str) -> None:
         if run_id == self._requested:
@@ -164,7 +201,7 @@ class RunDetailView(QWidget):
         queued = {queued.job.run_id for queued in (*active, *self.queue.pending)
                   if isinstance(queued.job, ResumeJob)}
         can = (run is not None and run.trashed_at is None and run.id not in queued
-               and self.state.catalog.resumable(run.id))
+               and self._resumable)
         self.resume_button.setVisible(bool(can))
         self.resume_button.setEnabled(bool(can))
 
@@ -176,18 +213,35 @@ class RunDetailView(QWidget):
 
     def _on_tags_edited(self, tags: list[str]) -> None:
         if self.detail is not None:
-            run_id = self.detail.run.id
-            self._write(lambda: self.state.catalog.set_tags(run_id, tags), "tags")
+            catalog, run_id = self.state.catalog, self.detail.run.id
+            self._write(run_id, lambda: catalog.set_tags(run_id, tags), "tags")
 
     def _on_notes_edited(self, text: str) -> None:
         if self.detail is not None:
-            run_id = self.detail.run.id
-            self._write(lambda: self.state.catalog.set_notes(run_id, text), "notes")
+            catalog, run_id = self.state.catalog, self.detail.run.id
+            self._write(run_id, lambda: catalog.set_notes(run_id, text), "notes")
 
-    def _write(self, change: Any, what: str) -> None:
-        try:
-            change()
-        except ModelDeskError as error:
-            self.failed.emit(f"The {what} could not be saved: {error}")
-            return
-        self.state.runs_changed.emit()
+    def _write(self, run_id: int, change: Callable[[], None], what: str) -> None:
+        """Write on the pool; announce the one changed run, then that runs changed."""
+        def done(_result: object) -> None:
+            self.state.run_changed.emit(run_id)
+            self.state.runs_changed.emit()
+
+        self._background(change, done,
+                         lambda message: self.failed.emit(f"The {what} could not be saved: "
+                                                          f"{message}"))
+
+    def _background(self, work: Callable[[], Any], on_done: Callable[[Any], None],
+                    on_failed: Callable[[str], None]) -> None:
+        """``run_in_background`` that keeps count, so ``busy`` says when all have answered."""
+        self._pending += 1
+
+        def done(result: Any) -> None:
+            self._pending -= 1
+            on_done(result)
+
+        def failed(message: str) -> None:
+            self._pending -= 1
+            on_failed(message)
+
+        run_in_background(self, work, done, failed)

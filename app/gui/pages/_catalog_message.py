@@ -40,10 +40,12 @@ class MessageBar(QFrame):
         layout.addWidget(self.action_button)
         layout.addWidget(close)
         self._action: Callable[[], None] | None = None
+        self.kind = "info"  # of the message shown last: "info" or "error"
         self.hide()
 
     def show_message(self, text: str, *, action: str = "",
                      on_action: Callable[[], None] | None = None, kind: str = "info") -> None:
+        self.kind = kind
         self.setStyleSheet(f"MessageBar {{ {_STYLES[kind]} border-radius: 4px; }}")
         self.label.setText(text)
         self._action = on_action

@@ -1,10 +1,15 @@
-"""The run detail's Overview tab: status, timings, device, environment, dataset; tags and notes.
+"""The run detail's Overview tab: status, timings, device, environment, dataset and what its
+validation skipped; tags and notes.
 
 Tags and notes are edited here and announced with ``tags_edited``/``notes_edited``; the detail
 view writes them through the catalog (records are never changed in place).
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,7 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import RunDetail
-from app.gui.pages._catalog_model import format_duration, format_time
+from app.gui.pages._catalog_format import format_duration, format_time
+
+
+def skipped_text(report: Mapping[str, Any] | None) -> str:
+    """What the dataset's validation left out, from the report stored with the dataset."""
+    if not report:
+        return "—"
+    found, kept = int(report.get("found", 0)), int(report.get("kept", 0))
+    if found == kept:
+        return f"nothing ({kept} samples kept)"
+    reasons = Counter(str(item.get("reason", "")) for item in report.get("skipped") or ())
+    listed = "; ".join(f"{count}× {reason}" for reason, count in reasons.most_common(3))
+    return f"{found - kept} of {found} samples" + (f" ({listed})" if listed else "")
 
 
 def parse_tags(text: str) -> list[str]:
@@ -39,7 +56,7 @@ class OverviewTab(QWidget):
         form = QFormLayout(facts)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name in ("Status", "Message", "Created", "Started", "Finished", "Duration",
-                     "Epochs", "Best", "Device", "Dataset", "Fingerprint", "Libraries",
+                     "Epochs", "Best", "Device", "Dataset", "Skipped", "Fingerprint", "Libraries",
                      "Platform", "Folder"):
             label = QLabel()
             label.setWordWrap(True)
@@ -75,8 +92,9 @@ class OverviewTab(QWidget):
         if run.best_val_metric is not None:
             best = f"{run.best_val_metric_name} {run.best_val_metric:.4f} (epoch {run.best_epoch})"
         values = {
-            "Status": run.status + (f" (in the trash since {format_time(run.trashed_at)})"
-                                    if run.trashed_at else ""),
+            "Status": run.status + (f" · {run.health}" if run.health else "")
+                      + (f" (in the trash since {format_time(run.trashed_at)})"
+                         if run.trashed_at else ""),
             "Message": run.message or "—",
             "Created": format_time(run.created_at), "Started": format_time(run.started_at),
             "Finished": format_time(run.finished_at),
@@ -87,6 +105,7 @@ class OverviewTab(QWidget):
             "Dataset": (f"{dataset.path} ({dataset.kind}, {dataset.num_samples} samples, "
                         f"{len(dataset.class_names)} classes)") if dataset
                        else (run.dataset_path or ""),
+            "Skipped": skipped_text(dataset.report if dataset else None),
             "Fingerprint": dataset.fingerprint if dataset else "",
             "Libraries": ", ".join(f"{name} {version}" for name, version in libraries.items()),
             "Platform": " · ".join(str(part) for part in (

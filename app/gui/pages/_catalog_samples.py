@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -63,7 +64,11 @@ class SamplesBrowser(QWidget):
 
 
 class ConfusionTab(QWidget):
-    """Heat map on top; clicking a cell lists that cell's test samples below it."""
+    """Heat map on top; clicking a cell lists that cell's test samples below it.
+
+    The heat map (a graphics item per cell: tens of milliseconds for ten classes) is drawn
+    when the tab is first shown for a run, not when the run is selected with another tab open.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,14 +86,26 @@ class ConfusionTab(QWidget):
         self._results: Any = None
         self._pending: tuple[int, int] | None = None
         self._status = ""
+        self._metrics: Mapping[str, Any] | None = None  # not drawn yet
 
     def show_metrics(self, metrics: Mapping[str, Any] | None) -> None:
-        metrics = metrics or {}
+        self._metrics = metrics or {}
+        self._results, self._pending = None, None
+        self.browser.show_message("Click a cell to see the test samples behind it.")
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._metrics is None:
+            return
+        metrics, self._metrics = self._metrics, None
         classes = list(metrics.get("classes") or ())
         counts = metrics.get("confusion_matrix") or [[0] * len(classes) for _ in classes]
         self.matrix.set_matrix(counts, classes)
-        self._results, self._pending = None, None
-        self.browser.show_message("Click a cell to see the test samples behind it.")
 
     def set_results(self, results: Any, status: str = "") -> None:
         """``TestResults`` (or ``None`` with a reason in ``status``)."""

@@ -1,7 +1,8 @@
 """The Compare page's run picker: a checkable, filterable list of runs, newest first.
 
 The order runs were checked in is kept (the first is run A of the error diff), so the picker
-reports a list, not a set. It only shows what it is given; the page reads the catalog.
+reports a list, not a set. It only shows what it is given (light ``RunRow`` records, or full
+``RunRecord``s: it reads what both carry); the page reads the catalog, off the GUI thread.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.catalog import RunRecord
+from app.core.catalog import RunRecord, RunRow
 from app.gui.colors import run_color
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -34,12 +35,15 @@ def color_swatch(color: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-def run_label(run: RunRecord) -> str:
+Run = RunRecord | RunRow
+
+
+def run_label(run: Run) -> str:
     """``#id name`` — the legend, column header and picker text of a run."""
     return f"#{run.id} {run.name}"
 
 
-def describe_run(run: RunRecord) -> str:
+def describe_run(run: Run) -> str:
     accuracy = "" if run.test_accuracy is None else f", test acc {run.test_accuracy:.1%}"
     return f"{run.model} · {run.status}{accuracy}"
 
@@ -77,7 +81,7 @@ class RunPicker(QWidget):
         self._update_count()
 
     # ----------------------------------------------------------------------------- public
-    def set_runs(self, runs: Sequence[RunRecord]) -> None:
+    def set_runs(self, runs: Sequence[Run]) -> None:
         """Replace the list (already sorted newest first); checks on runs still there stay."""
         known = {run.id for run in runs}
         self._order = [run_id for run_id in self._order if run_id in known]
@@ -143,6 +147,6 @@ class RunPicker(QWidget):
         self.clear_button.setEnabled(chosen > 0)
 
 
-def _search_text(run: RunRecord) -> str:
+def _search_text(run: Run) -> str:
     parts = [f"#{run.id}", run.name, run.model, run.status, run.dataset_path or "", *run.tags]
     return " ".join(parts).lower()

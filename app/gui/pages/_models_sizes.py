@@ -113,4 +113,4 @@ class SizeEstimator(QObject):
                 deliver(result)
 
         run_in_background(self, lambda: describe_for(spec, facts, options, image_size),
-                          done, done)
+                          done, done, heavy=True)

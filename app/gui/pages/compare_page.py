@@ -2,15 +2,16 @@
 
 Overlaid curves (one stable colour per run), a metrics table with the best value marked, the
 parameters that differ, and for two runs on the same test split an error diff (the samples B
-fixed and broke relative to A). Reading the comparison and the diff happens on the thread
-pool; results for a selection that has since changed are dropped.
+fixed and broke relative to A). Reading the picker's runs, the comparison and the diff happens
+on the thread pool; results for a selection (or a list) that has since changed are dropped.
+``run_changed`` and ``runs_changed`` arriving together reload the picker once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.catalog import Catalog, Comparison
+from app.core.catalog import Catalog, Comparison, RunRow
 from app.gui.pages._compare_errors import ErrorDiffResult, ErrorDiffView
 from app.gui.pages._compare_picker import RunPicker, run_label
 from app.gui.pages._compare_tables import MetricsTable, ParamDiffView
@@ -53,6 +54,7 @@ def compute_error_diff(catalog: Catalog, run_a: int, run_b: int) -> ErrorDiffRes
 class ComparePage(QWidget):
     comparison_shown = Signal(object)  # Comparison, after every view shows it
     error_diff_shown = Signal(object)  # ErrorDiffResult, or None when there is no pair
+    runs_listed = Signal(int)  # the picker now lists this many runs
 
     def __init__(self, state: AppState, queue: TrainingQueue,
                  parent: QWidget | None = None) -> None:
@@ -60,9 +62,14 @@ class ComparePage(QWidget):
         self.state, self.queue = state, queue
         self.comparison: Comparison | None = None
         self._generation = 0
+        self._listing = 0  # generation of the picker's list reads
+        self._listed = 0  # the newest generation answered
+        self._reload_pending = False
+        self._changed: set[int] | None = set()  # runs changed since the last list (None: any)
         self._build()
         self.picker.selection_changed.connect(self._on_selection_changed)
         self.errors.swap_requested.connect(self._on_swap)
+        state.run_changed.connect(self._on_run_changed)
         state.runs_changed.connect(self._on_runs_changed)
         state.catalog_changed.connect(self._on_catalog_changed)
         self._reload_runs()
@@ -126,22 +133,62 @@ class ComparePage(QWidget):
     def selected_runs(self) -> list[int]:
         return self.picker.checked_ids()
 
+    @property
+    def listing(self) -> bool:
+        """Whether the picker's list is being read (or about to be)."""
+        return self._reload_pending or self._listed < self._listing
+
     # --------------------------------------------------------------------------- handlers
     def _reload_runs(self) -> None:
-        # One short indexed query of at most PICKER_LIMIT rows; the slow reads (histories,
-        # predictions) happen in the background.
-        self.picker.set_runs(self.state.catalog.list_runs(limit=PICKER_LIMIT))
+        """List the newest PICKER_LIMIT runs (light rows, one indexed keyset page) in the
+        background; the newest read wins."""
+        self._reload_pending = False
+        self._listing += 1
+        listing, catalog = self._listing, self.state.catalog
+        run_in_background(self, lambda: catalog.page_runs(limit=PICKER_LIMIT).rows,
+                          lambda rows: self._on_listed(listing, rows),
+                          lambda message: self._on_list_failed(listing, message))
+
+    def _schedule_reload(self) -> None:
+        if not self._reload_pending:  # run_changed + runs_changed of one change: one read
+            self._reload_pending = True
+            QTimer.singleShot(0, self._reload_runs)
+
+    def _on_run_changed(self, run_id: int) -> None:
+        if self._changed is not None:
+            self._changed.add(run_id)
+        self._schedule_reload()
 
     def _on_runs_changed(self) -> None:
+        if not self._reload_pending:  # not the runs_changed that follows a run_changed
+            self._changed = None
+        self._schedule_reload()
+
+    def _on_listed(self, listing: int, rows: Sequence[RunRow]) -> None:
+        if listing != self._listing:
+            return
+        self._listed = listing
+        changed, self._changed = self._changed, set()
         before = self.picker.checked_ids()
-        self._reload_runs()
+        self.picker.set_runs(rows)
         after = self.picker.checked_ids()
-        if after != before or len(after) >= 2:
+        self.runs_listed.emit(len(rows))
+        touched = changed is None or bool(changed & set(after))
+        if after != before or (len(after) >= 2 and touched):
             self._on_selection_changed(after)
 
+    def _on_list_failed(self, listing: int, message: str) -> None:
+        if listing == self._listing:
+            self._listed = listing
+            self.status_label.setText(f"Cannot list the runs: {message}")
+            self.status_label.show()
+
     def _on_catalog_changed(self, _catalog: Catalog) -> None:
+        self._listing += 1  # a list of the old catalog arriving now is dropped
         self.picker.set_runs([])
         self.picker.set_checked([])
+        self._changed = None
+        self._schedule_reload()
 
     def _on_swap(self) -> None:
         ids = self.picker.checked_ids()

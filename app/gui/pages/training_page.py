@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.engine import EpochEnd, Paused, RunStarted
+from app.core.engine import EpochEnd, Notice, Paused, RunStarted
 from app.core.errors import ModelDeskError
 from app.core.jobs import JobEnded, ResumeJob, RunCreated, TrainJob
 from app.core.runs import RunOutcome
@@ -147,6 +147,8 @@ class TrainingPage(QWidget):
             self.status.add_epoch(event)
         elif isinstance(event, Paused):
             self._on_paused(event.paused)
+        elif isinstance(event, Notice):
+            self.messages.show_message("warning", f"Run {self.run_id}: {event.text}.")
         elif isinstance(event, JobEnded):
             if event.outcome is not None:
                 self._on_outcome(event.outcome)
@@ -160,7 +162,8 @@ class TrainingPage(QWidget):
 
     def _on_run_created(self, run_id: int) -> None:
         self.run_id = run_id
-        self.state.runs_changed.emit()  # the catalog shows the new run as running
+        self.state.run_changed.emit(run_id)  # the catalog shows the new run as running
+        self.state.runs_changed.emit()
 
     def _on_started(self, event: RunStarted) -> None:
         self._pause_requested = False
@@ -196,6 +199,7 @@ class TrainingPage(QWidget):
             self.messages.show_message("error", f"{run} failed: {outcome.message}")
         self.status.finish(outcome.status)
         self.run_id = None
+        self.state.run_changed.emit(outcome.run_id)
         self.state.runs_changed.emit()
 
     def _on_failed(self, message: str) -> None:

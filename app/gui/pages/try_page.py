@@ -188,7 +188,8 @@ class TryPage(QWidget):
             return load_predictor(catalog, run_id)
 
         run_in_background(self, load, lambda p: self._on_model_loaded(generation, run, p),
-                          lambda message: self._on_model_failed(generation, message))
+                          lambda message: self._on_model_failed(generation, message),
+                          heavy=True)
 
     def _on_model_loaded(self, generation: int, run: RunRecord, predictor) -> None:  # noqa: ANN001
         if generation != self._load_generation:

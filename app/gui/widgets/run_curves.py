@@ -5,6 +5,10 @@ metric key (``"val_loss"``) or a tuple of keys drawn on one panel (``("train_los
 "val_loss")``). Each run is drawn in its stable ``run_color``; the keys of one panel differ by
 line style (solid, dashed, dotted). Keys ending in ``_step`` are plotted against the global
 step, all others against the epoch. NaN values (a diverged loss) leave gaps.
+
+Drawing one run's curves and legend entries costs pyqtgraph 10-20 ms, so ``set_runs`` draws
+the first run at once and the others one per event-loop turn: comparing ten runs never holds
+the window still for long. The data (``curve_data``, ``drawn``) is complete immediately.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from app.core.catalog import MetricPoint
@@ -51,6 +55,8 @@ class RunCurves(QWidget):
             (entry,) if isinstance(entry, str) else tuple(entry) for entry in metric_keys]
         self.plots: list[pg.PlotWidget] = []
         self._data: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._pending: list[list[tuple]] = []  # per run still to draw: its curves' arguments
+        self._generation = 0
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -80,6 +86,7 @@ class RunCurves(QWidget):
         for run_id, history in histories.items():
             color = run_color(run_id)
             run_label = (labels or {}).get(run_id, f"run {run_id}")
+            curves = []
             for plot, keys in zip(self.plots, self.panels, strict=True):
                 for index, key in enumerate(keys):
                     points = history.get(key, ())
@@ -93,12 +100,31 @@ class RunCurves(QWidget):
                         name = f"{run_label} · {name}" if len(keys) > 1 else run_label
                     pen = pg.mkPen(color=color, width=2, style=_STYLES[index % len(_STYLES)])
                     symbol = "o" if len(points) <= 30 and not key.endswith("_step") else None
-                    plot.plot(xs, ys, name=name, pen=pen, connect="finite", symbol=symbol,
-                              symbolSize=5, symbolBrush=color, symbolPen=color)
-        for plot in self.plots:
-            plot.enableAutoRange()
+                    curves.append((plot, xs, ys, name, pen, symbol, color))
+            self._pending.append(curves)
+        self._draw_next(self._generation)
+
+    @property
+    def drawing(self) -> bool:
+        """Runs are still being drawn (one per event-loop turn)."""
+        return bool(self._pending)
+
+    def _draw_next(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # replaced by a newer set_runs or clear
+        if self._pending:
+            for plot, xs, ys, name, pen, symbol, color in self._pending.pop(0):
+                plot.plot(xs, ys, name=name, pen=pen, connect="finite", symbol=symbol,
+                          symbolSize=5, symbolBrush=color, symbolPen=color)
+        if self._pending:
+            QTimer.singleShot(0, lambda: self._draw_next(generation))
+        else:
+            for plot in self.plots:
+                plot.enableAutoRange()
 
     def clear(self) -> None:
+        self._generation += 1
+        self._pending = []
         self._data.clear()
         for plot in self.plots:
             plot.clear()

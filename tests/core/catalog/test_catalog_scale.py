@@ -19,6 +19,7 @@ RUNS = 10_000
 KEYS = ("train_loss", "val_loss", "val_accuracy", "lr")
 STEPS = 100
 MODELS = ("lenet", "mlp", "cnn", "gru", "transformer")
+TIMESTAMP_US = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z, as schema v4 stores it
 
 
 def _bulk_insert_for_tests(catalog: Catalog, dataset_id: int, rng: random.Random) -> list[dict]:
@@ -51,15 +52,17 @@ def _bulk_insert_for_tests(catalog: Catalog, dataset_id: int, rng: random.Random
             ([run[column] for column in columns] for run in runs),
         )
         # 4 M points generated inside SQLite: a Python loop would spend most of the time here
+        db.conn.executemany("INSERT INTO metric_keys (key) VALUES (?)", [(k,) for k in KEYS])
         db.execute(
             "WITH RECURSIVE steps(step) AS (SELECT 1 UNION ALL SELECT step + 1 FROM steps"
             f" WHERE step < {STEPS}),"
-            " keys(key, offset) AS (SELECT value, key / 10.0 FROM json_each(:keys))"
-            " INSERT INTO metrics (run_id, key, step, epoch, value, timestamp)"
-            " SELECT runs.id, keys.key, steps.step, steps.step,"
+            " keys(id, offset) AS (SELECT id, (SELECT key FROM json_each(:keys)"
+            "  WHERE value = metric_keys.key) / 10.0 FROM metric_keys)"
+            " INSERT INTO metrics (run_id, key_id, step, epoch, value, timestamp)"
+            " SELECT runs.id, keys.id, steps.step, steps.step,"
             " runs.id + keys.offset + steps.step / 1000.0, :timestamp"
-            " FROM runs, keys, steps ORDER BY runs.id, keys.key, steps.step",
-            {"keys": json.dumps(KEYS), "timestamp": "2026-01-01T00:00:00.000000Z"},
+            " FROM runs, keys, steps ORDER BY runs.id, keys.id, steps.step",
+            {"keys": json.dumps(KEYS), "timestamp": TIMESTAMP_US},
         )
     return runs
 

@@ -8,11 +8,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from catalog_files import metric_points
 
 from app.core.catalog import Catalog, TrashReport, latest_version
 
 ASSETS = Path(__file__).parent / "assets"
-TABLES = ("datasets", "runs", "metrics", "artifacts", "tags")
+TABLES = ("datasets", "runs", "artifacts", "tags")  # metrics: see metric_points
 
 
 @pytest.fixture
@@ -38,18 +39,19 @@ def test_the_asset_is_a_version_1_file(v1_copy: Path):
 
 
 def test_opening_a_v1_file_upgrades_it_and_keeps_every_row(v1_copy: Path):
-    before = _dump(v1_copy)
-    assert len(before["runs"]) == 3 and before["metrics"] and before["tags"]
+    before, points = _dump(v1_copy), metric_points(v1_copy)
+    assert len(before["runs"]) == 3 and points and before["tags"]
 
     catalog = Catalog(v1_copy)
 
-    assert catalog.schema_version() == latest_version() == 3
+    assert catalog.schema_version() == latest_version() == 4
     after = _dump(v1_copy)
-    # v2 appended trashed_at; v3 appended uid, study_id and trial_number
-    assert [row[:-4] for row in after["runs"]] == before["runs"]
-    assert [(row[-4], row[-2], row[-1]) for row in after["runs"]] == [(None, None, None)] * 3
-    assert [row[:-1] for row in after["datasets"]] == before["datasets"]  # uid appended
-    for table in ("metrics", "artifacts", "tags"):
+    # v2 appended trashed_at; v3 uid, study_id and trial_number; v4 heartbeat_at and health
+    assert [row[:-6] for row in after["runs"]] == before["runs"]
+    assert [(row[-6], *row[-4:]) for row in after["runs"]] == [(None,) * 5] * 3
+    assert [row[:-2] for row in after["datasets"]] == before["datasets"]  # uid, report
+    assert metric_points(v1_copy) == points  # rebuilt by v4, every point kept
+    for table in ("artifacts", "tags"):
         assert after[table] == before[table]
     runs = catalog.list_runs(limit=None, sort="id")
     assert [run.name for run in runs] == ["boe on topics", "mlp on shapes", "fine-tune"]

@@ -1,4 +1,4 @@
-"""Upgrading real files to schema v3: the v1 asset and the v2 catalog of the d2263c9 release.
+"""Upgrading real files past schema v3: the v1 asset and the v2 catalog of the d2263c9 release.
 
 Copies are upgraded (the committed assets never are); the read-only tests open the assets
 themselves and check that not a byte of them, nor a companion file, appears or changes.
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from catalog_files import metric_points
 
 from app.core.catalog import Catalog, RunRecord, latest_version
 
@@ -49,16 +50,21 @@ def upgraded_copy(asset: Asset, tmp_path: Path) -> tuple[Path, dict[str, list[tu
     return path, _dump(path)
 
 
+_ADDED = {"uid", "study_id", "trial_number", "heartbeat_at", "health", "report"}  # v3, v4
+
+
 def _dump(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows with the columns the file had before v3 (name → rows)."""
+    """Every table's rows with the columns the file had before v3 (name → rows); metric
+    points in the normal form of :func:`metric_points` (v4 rebuilt their table)."""
     with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)) as conn:
-        dump = {}
-        for table in ("datasets", "runs", "metrics", "artifacts", "tags"):
+        dump: dict[str, list[tuple]] = {}
+        for table in ("datasets", "runs", "artifacts", "tags"):
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-            kept = [c for c in columns if c not in {"uid", "study_id", "trial_number"}]
+            kept = [c for c in columns if c not in _ADDED]
             dump[table] = conn.execute(f"SELECT {', '.join(kept)} FROM {table} ORDER BY 1, 2")
             dump[table] = dump[table].fetchall()
-        return dump
+    dump["metrics"] = metric_points(path)
+    return dump
 
 
 def _folder_state(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -79,7 +85,7 @@ def test_upgrading_keeps_every_row_and_adds_distinct_uids(
 ):
     path, before = upgraded_copy
     catalog = Catalog(path)
-    assert catalog.schema_version() == latest_version() == 3
+    assert catalog.schema_version() == latest_version() == 4
     after = _dump(path)
     if asset.version == 1:  # v2 appended trashed_at (NULL) to every run
         after["runs"] = [row[:-1] for row in after["runs"]]

@@ -185,9 +185,11 @@ def api_throughput(path: Path, shape: Shape, runs: int) -> dict[str, float]:
     seconds = time.perf_counter() - started
     catalog.close()
     points = runs * shape.epochs * len(shape.keys)
+    size = path.stat().st_size
+    for leftover in path.parent.glob(path.name + "*"):  # the file and its -wal/-shm: scratch
+        leftover.unlink()
     return {"runs_per_s": runs / seconds, "epochs_per_s": runs * shape.epochs / seconds,
-            "points_per_s": points / seconds,
-            "bytes_per_point": path.stat().st_size / points if points else 0.0}
+            "points_per_s": points / seconds, "bytes_per_point": size / points if points else 0.0}
 
 
 # --------------------------------------------------------------------------- core reads

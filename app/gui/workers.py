@@ -8,13 +8,14 @@ Neither touches a widget: receivers live on the GUI thread and get queued signal
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal, Slot
 
 from app.core.engine import EpochEnd, EventStream, Paused, RunControl, RunFinished, StepEnd
 from app.core.errors import ModelDeskError
@@ -38,21 +39,31 @@ class _TaskSignals(QObject):
 
 
 class BackgroundTask(QRunnable):
-    """One call on the global thread pool; ``signals.done``/``failed`` arrive on the GUI thread."""
+    """One call on a thread pool; its relay's ``signals`` carry the result to the GUI thread.
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    The signals object belongs to the relay (a GUI-thread object), so the worker thread
+    dropping the task's last reference never destroys a QObject of another thread, which Qt
+    forbids.
+    """
+
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
         self.fn = fn
-        self.signals = _TaskSignals()
+        self.signals = relay.signals
+        self.finished = relay.finished
 
     def run(self) -> None:
         try:
-            result = self.fn()
-        except Exception as error:  # reported, never raised into Qt
-            self.signals.failed.emit(user_message(error))
-        else:
-            self.signals.done.emit(result)
+            try:
+                result = self.fn()
+            except Exception as error:  # reported, never raised into Qt
+                self.signals.failed.emit(user_message(error))
+            else:
+                self.signals.done.emit(result)
+        except RuntimeError:  # the owner (and its relay) went away meanwhile: nobody listens
+            pass
         finally:
+            self.finished.set()
             _alive.discard(self)
 
 
@@ -60,23 +71,34 @@ class _Relay(QObject):
     """Delivers a task's result to callbacks, but only while ``owner`` is alive.
 
     A child of the owner: when the owner (a page, the window) is deleted the relay goes with
-    it and Qt drops the queued result instead of calling into dead widgets.
+    it and Qt drops the queued result instead of calling into dead widgets. It outlives the
+    task's last use of its signals (``finished``), so the signals die on the GUI thread.
     """
 
     def __init__(self, owner: QObject, on_done: Callable[[Any], None],
                  on_failed: Callable[[str], None]) -> None:
         super().__init__(owner)
         self._on_done, self._on_failed = on_done, on_failed
+        self.signals = _TaskSignals(self)
+        self.finished = threading.Event()
+        self.signals.done.connect(self.deliver)
+        self.signals.failed.connect(self.fail)
 
     @Slot(object)
     def deliver(self, result: Any) -> None:
-        self.deleteLater()
+        self._retire()
         self._on_done(result)
 
     @Slot(str)
     def fail(self, message: str) -> None:
-        self.deleteLater()
+        self._retire()
         self._on_failed(message)
+
+    def _retire(self) -> None:
+        if self.finished.is_set():
+            self.deleteLater()
+        else:  # the worker is still returning from its emit: let it finish first
+            QTimer.singleShot(1, self._retire)
 
 
 _alive: set[BackgroundTask] = set()
@@ -107,12 +129,10 @@ def run_in_background(owner: QObject, fn: Callable[[], Any], on_done: Callable[[
     """Start ``fn`` on a pool; later exactly one of ``on_done``/``on_failed`` is called on
     the GUI thread, unless ``owner`` has been deleted by then. ``heavy`` work (torch, model
     building) goes to ``heavy_pool``; everything else to Qt's global pool."""
-    task = BackgroundTask(fn)
+    relay = _Relay(owner, on_done, on_failed)
+    task = BackgroundTask(fn, relay)
     task.setAutoDelete(False)
     _alive.add(task)
-    relay = _Relay(owner, on_done, on_failed)
-    task.signals.done.connect(relay.deliver)
-    task.signals.failed.connect(relay.fail)
     (heavy_pool() if heavy else QThreadPool.globalInstance()).start(task)
     return task
 

@@ -24,7 +24,12 @@ from app.core.config._sections import (
     attribute_of,
     params,
 )
-from app.core.config._upgrade import CONFIG_VERSION, VERSION_KEY, upgrade_config
+from app.core.config._upgrade import (
+    CONFIG_VERSION,
+    RENAMED_KEYS,
+    VERSION_KEY,
+    upgrade_config,
+)
 from app.core.errors import ConfigError
 
 _SECTION_OF: dict[str, type] = {p.name: section for section in SECTIONS
@@ -59,6 +64,12 @@ class RunConfig:
 
         ``where`` prefixes messages (e.g. ``"experiments.toml, experiment 'lenet'"``).
         """
+        for key, translate in RENAMED_KEYS.items():
+            if key in values:
+                try:
+                    values = translate(dict(values))
+                except ConfigError as error:
+                    raise error.prefixed(where) from None
         unknown = [key for key in values if key not in _SECTION_OF]
         if unknown:
             raise _unknown_key(sorted(unknown)[0], where)

@@ -19,6 +19,9 @@ OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULERS = ("none", "step", "cosine", "onecycle", "plateau")
 MONITORS = ("val_loss", "val_accuracy")
 DEVICE_PATTERN = r"auto|cpu|mps|cuda(:\d+)?"
+TRAIN_LAYERS = ("auto", "head", "last_blocks", "all")
+INIT_FROM_PATTERN = r"pretrained|scratch|\d+|[0-9a-f]{6,32}"
+AUGMENT_PRESETS = ("off", "light", "medium", "strong")
 
 
 def _p(default: Any, type: type, help: str, *, key: str | None = None, **rules: Any) -> Any:
@@ -87,9 +90,18 @@ class ModelConfig:
                            required=True)
     options: dict[str, Any] = _p({}, dict, "Architecture hyperparameters",
                                  key="model_options")
+    init_from: str | None = _p(None, str, "Start from: 'pretrained' (the entry's packaged "
+                               "weights), 'scratch', or a catalog run's id or uid to fine-tune "
+                               "(empty: pretrained where the entry has weights)",
+                               optional=True, pattern=INIT_FROM_PATTERN,
+                               pattern_help="pretrained, scratch, a run id or a run uid")
     weights: str | None = _p(None, str, "Local weights file to start from (.safetensors or .pt)",
                              optional=True)
-    freeze_backbone: bool = _p(False, bool, "Train only the classifier head")
+    train_layers: str = _p("auto", str, "Which layers train: 'head' (frozen backbone, features "
+                           "computed once), 'last_blocks', 'all'; 'auto' is 'head' when "
+                           "starting from pretrained weights, else 'all'", choices=TRAIN_LAYERS)
+    trainable_blocks: int = _p(2, int, "Blocks from the end that train with "
+                               "train_layers = 'last_blocks'", min=1, max=64)
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,21 @@ class TrainingConfig:
     monitor: str = _p("val_loss", str, "Validation metric that picks the best epoch",
                       choices=MONITORS)
     restore_best: bool = _p(True, bool, "Test with the best epoch's weights")
+    augment: str = _p("off", str, "Image augmentation strength while training (never at "
+                      "evaluation); the aug_* settings override the preset's values",
+                      choices=AUGMENT_PRESETS)
+    aug_hflip: float | None = _p(None, float, "Probability of a horizontal flip (preset "
+                                 "when empty)", min=0.0, max=1.0, optional=True)
+    aug_vflip: float | None = _p(None, float, "Probability of a vertical flip (preset when "
+                                 "empty)", min=0.0, max=1.0, optional=True)
+    aug_rotation: float | None = _p(None, float, "Largest rotation in degrees, either way "
+                                    "(preset when empty)", min=0.0, max=180.0, optional=True)
+    aug_crop_scale: float | None = _p(None, float, "Smallest share of the image a random "
+                                      "resized crop keeps; 1 = no crop (preset when empty)",
+                                      min=0.05, max=1.0, optional=True)
+    aug_color: float | None = _p(None, float, "Colour jitter: brightness, contrast and "
+                                 "saturation vary by up to this fraction (preset when empty)",
+                                 min=0.0, max=1.0, optional=True)
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,30 @@ def _v1_to_v2(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-UPGRADES: list[Callable[[dict[str, Any]], dict[str, Any]]] = [_v1_to_v2]
+def _v2_to_v3(values: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 replaced the ``freeze_backbone`` switch by ``train_layers`` (head, last
+    blocks or all); a run that froze its backbone trained its head only, one that did not
+    trained everything (it had no packaged weights to start from)."""
+    values = dict(values)
+    if "freeze_backbone" in values:
+        frozen = values.pop("freeze_backbone")
+        if not isinstance(frozen, bool):
+            raise ConfigError(f"'freeze_backbone' must be true or false (got {frozen!r}); "
+                              "it is now written train_layers = \"head\"",
+                              fields=("freeze_backbone",))
+        values.setdefault("train_layers", "head" if frozen else "all")
+    return values
+
+
+UPGRADES: list[Callable[[dict[str, Any]], dict[str, Any]]] = [_v1_to_v2, _v2_to_v3]
 
 CONFIG_VERSION = len(UPGRADES) + 1
 """The version this ModelDesk writes."""
+
+RENAMED_KEYS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "freeze_backbone": _v2_to_v3,
+}
+"""Keys users may still write in experiment files, translated as the stored ones are."""
 
 
 def stored_version(stored: Mapping[str, Any]) -> int:

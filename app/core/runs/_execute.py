@@ -197,7 +197,7 @@ def _build(planned: PlannedRun, bundle: ModelBundle) -> nn.Module:
     if settings.weights:
         report = load_local_weights(model, settings.weights)
         log.info("loaded weights from %s: %s", settings.weights, report.format_text())
-    if settings.freeze_backbone:
+    if settings.train_layers == "head":
         freeze_backbone(model, planned.spec)
     return model
 

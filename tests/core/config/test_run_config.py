@@ -35,6 +35,12 @@ BASE = {"dataset": "data", "model": "lenet5"}
     ({"device": "gpu"}, "'device' must be auto, cpu, cuda, cuda:N or mps", ("device",)),
     ({"freeze_backbone": "yes"}, "'freeze_backbone' must be true or false",
      ("freeze_backbone",)),
+    ({"train_layers": "middle"}, "'train_layers' must be one of 'auto', 'head'",
+     ("train_layers",)),
+    ({"init_from": "run 4"}, "'init_from' must be pretrained, scratch, a run id or a run uid",
+     ("init_from",)),
+    ({"augment": "wild"}, "'augment' must be one of 'off', 'light'", ("augment",)),
+    ({"aug_crop_scale": 0.0}, "'aug_crop_scale' must be between 0.05 and 1", ("aug_crop_scale",)),
     ({"model_options": 3}, "'model_options' must be a table", ("model_options",)),
     ({"label_column": 1.5}, "'label_column' must be a column name or 0-based index",
      ("label_column",)),
@@ -96,6 +102,15 @@ def test_stored_configs_of_every_version_upgrade_to_todays() -> None:
                               where="run 4")
     with pytest.raises(ConfigError, match="invalid config_version"):
         upgrade_config({"config_version": "two"})
+
+
+def test_freeze_backbone_reads_as_train_layers() -> None:
+    base = {"dataset": "d", "model": "m"}
+    assert RunConfig.from_mapping({**base, "freeze_backbone": True}).model.train_layers == "head"
+    assert RunConfig.from_mapping({**base, "freeze_backbone": False}).model.train_layers == "all"
+    stored = {**base, "freeze_backbone": True, "config_version": 2}
+    config = RunConfig.from_stored(stored)
+    assert config.model.train_layers == "head" and "freeze_backbone" not in config.to_dict()
 
 
 def test_readme_documents_every_key() -> None:

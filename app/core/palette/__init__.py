@@ -5,6 +5,7 @@ shows the palette before torch has loaded); ``ArchitectureSpec.build``, ``descri
 ``load_local_weights`` and ``freeze_backbone`` import it when called.
 """
 
+from ._pretrained import Pretrained
 from ._registry import default_model, get_spec, list_specs
 from ._spec import ArchitectureSpec, BuildInfo
 from ._summary import ModelSummary, count_parameters, describe, summarize
@@ -14,6 +15,7 @@ __all__ = [
     "ArchitectureSpec",
     "BuildInfo",
     "ModelSummary",
+    "Pretrained",
     "WeightsReport",
     "count_parameters",
     "default_model",

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from app.core.config import InvalidValue, Param, fmt
 from app.core.errors import ConfigError
 
+from ._pretrained import Pretrained
+
 if TYPE_CHECKING:
     from torch import nn
 
@@ -53,6 +55,10 @@ class ArchitectureSpec:
             what ``freeze_backbone`` leaves trainable and what a different class count resizes.
         builder: ``"module:function"`` path, imported on first ``build``.
         min_input_size: Smallest image side (or token count) the architecture handles.
+        pretrained: The packaged weights it starts from by default, or ``None``.
+        blocks: Attribute path of the ordered backbone blocks (``"_blocks"``,
+            ``"encoder.encoder.layer"``): what ``train_layers = "last_blocks"`` unfreezes
+            from the end. ``None`` when the model has no such sequence.
     """
 
     name: str
@@ -64,6 +70,8 @@ class ArchitectureSpec:
     head: tuple[str, ...]
     builder: str
     min_input_size: int = 1
+    pretrained: Pretrained | None = None
+    blocks: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -57,7 +57,7 @@ def test_palette_follows_the_data_kind_with_sizes_for_the_data(qtbot, page, stat
         expected = describe(spec, len(dataset.class_names), vocab_size=vocab).parameters
         card = page.architectures.cards[spec.name]
         assert card.parameters_text == f"{expected:,} parameters"
-        assert "input 64 tokens" in card.meta_label.text()
+        assert f"input {spec.input_size} tokens" in card.meta_label.text()
     qtbot.waitUntil(lambda: "textcnn" in page.summary_label.text(), timeout=COUNT_TIMEOUT_MS)
 
 

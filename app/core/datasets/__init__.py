@@ -17,6 +17,12 @@ from app.core.datasets._preprocessing import (
 from app.core.datasets._records import Dataset, DuplicateGroup, SkippedSample, TableOptions
 from app.core.datasets._report import ValidationReport, format_skipped_summary
 from app.core.datasets._split import Split, split_dataset
+from app.core.datasets._subword import (
+    SubwordPreprocessing,
+    file_sha256,
+    package_file,
+    verified_file,
+)
 from app.core.datasets._table_parse import normalise_delimiter
 from app.core.datasets._vocab import PAD_ID, UNK_ID, Vocabulary, tokenize
 
@@ -30,6 +36,7 @@ __all__ = [
     "Preprocessing",
     "SkippedSample",
     "Split",
+    "SubwordPreprocessing",
     "TableOptions",
     "TensorSplit",
     "TextPreprocessing",
@@ -40,12 +47,15 @@ __all__ = [
     "decode_count",
     "default_channels",
     "encode_for_inference",
+    "file_sha256",
     "fit_vocabulary",
     "format_skipped_summary",
     "load_dataset",
     "normalise_delimiter",
+    "package_file",
     "prepare_data",
     "preprocessing_from_json",
     "split_dataset",
     "tokenize",
+    "verified_file",
 ]

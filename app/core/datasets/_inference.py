@@ -17,6 +17,7 @@ from app.core.datasets._encoding import read_utf8
 from app.core.datasets._images import to_array
 from app.core.datasets._names import shown
 from app.core.datasets._preprocessing import ImagePreprocessing, Preprocessing
+from app.core.datasets._subword import SubwordPreprocessing
 from app.core.datasets._tensors import encode_texts, normalize, stats_tensors
 from app.core.errors import ConfigError, DatasetError
 
@@ -37,6 +38,8 @@ def encode_for_inference(preprocessing: Preprocessing, items: Sequence[Item]) ->
     texts = [read_utf8(i) if isinstance(i, Path) else i for i in items]
     if not all(isinstance(t, str) for t in texts):
         raise ConfigError("text models take strings (or paths of .txt files)")
+    if isinstance(preprocessing, SubwordPreprocessing):
+        return preprocessing.encode(texts)
     return encode_texts(preprocessing.vocabulary, texts, preprocessing.max_length)
 
 

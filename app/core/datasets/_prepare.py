@@ -17,6 +17,7 @@ from app.core.datasets._names import shown
 from app.core.datasets._preprocessing import ImagePreprocessing, Preprocessing, TextPreprocessing
 from app.core.datasets._records import Dataset, Kind
 from app.core.datasets._split import Split
+from app.core.datasets._subword import SubwordPreprocessing
 from app.core.datasets._tensors import channel_stats, encode_texts, normalize, stats_tensors
 from app.core.datasets._vocab import Vocabulary, tokenize
 from app.core.errors import ConfigError
@@ -47,6 +48,8 @@ class PreparedData:
     val: TensorSplit
     test: TensorSplit
     preprocessing: Preprocessing
+    features: bool = False
+    """The inputs are a frozen backbone's cached outputs, not images or token ids."""
     _device_stats: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -59,6 +62,8 @@ class PreparedData:
     @property
     def vocab_size(self) -> int | None:
         pre = self.preprocessing
+        if isinstance(pre, SubwordPreprocessing):
+            return pre.vocab_size
         return len(pre.vocabulary) if isinstance(pre, TextPreprocessing) else None
 
     @property
@@ -74,7 +79,7 @@ class PreparedData:
     def to_model_input(self, batch: torch.Tensor) -> torch.Tensor:
         """Stored inputs → model inputs: normalised float images; token ids unchanged."""
         pre = self.preprocessing
-        if not isinstance(pre, ImagePreprocessing):
+        if self.features or not isinstance(pre, ImagePreprocessing):
             return batch
         key = str(batch.device)
         stats = self._device_stats.get(key)
@@ -100,6 +105,10 @@ def prepare_data(dataset: Dataset, split: Split, *, image_size: int = 32,
     if dataset.kind == "image":
         fitted = preprocessing if isinstance(preprocessing, ImagePreprocessing) else None
         return _prepare_images(dataset, split, image_size, channels, fitted)
+    if isinstance(preprocessing, SubwordPreprocessing):
+        ids = preprocessing.encode(dataset.texts or ())
+        return PreparedData("text", dataset.class_names, *_parts(dataset, split, ids),
+                            preprocessing=preprocessing)
     fitted_text = preprocessing if isinstance(preprocessing, TextPreprocessing) else None
     return _prepare_texts(dataset, split, max_length, min_freq, max_vocab, fitted_text)
 

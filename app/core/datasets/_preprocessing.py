@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from app.core.datasets._subword import SubwordPreprocessing
 from app.core.datasets._vocab import Vocabulary
 
 
@@ -63,7 +64,7 @@ class TextPreprocessing:
                    bool(data.get("lowercase", True)))
 
 
-Preprocessing = ImagePreprocessing | TextPreprocessing
+Preprocessing = ImagePreprocessing | TextPreprocessing | SubwordPreprocessing
 
 
 def preprocessing_from_json(data: Any) -> Preprocessing:
@@ -74,6 +75,8 @@ def preprocessing_from_json(data: Any) -> Preprocessing:
     kind = data.get("kind")
     if kind not in kinds:
         raise ValueError(f"unknown preprocessing kind {kind!r}; expected 'image' or 'text'")
+    if kind == "text" and "tokenizer" in data:
+        kinds["text"] = SubwordPreprocessing  # a pretrained encoder's own tokenizer
     try:
         return kinds[kind].from_json(data)
     except (KeyError, TypeError) as error:

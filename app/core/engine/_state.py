@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from app.core.engine._best import BestTracker
+from app.core.engine._frozen import check_fixed, digest, fixed_names, without
+from app.core.errors import CheckpointError
 
 if TYPE_CHECKING:
     import torch
@@ -27,6 +29,13 @@ class TrainState:
         self.elapsed_before = 0.0  # wall seconds spent by earlier sessions of a resumed run
         self.paused_seconds = 0.0
         self._best_weights: dict[str, torch.Tensor] | None = None
+        self.fixed: frozenset[str] = frozenset()  # state never changed by this run
+        self.fixed_digest = ""
+
+    def note_fixed(self, module: nn.Module) -> None:
+        """Record which tensors training cannot change (left out of checkpoints)."""
+        self.fixed = fixed_names(module)
+        self.fixed_digest = digest(module, self.fixed) if self.fixed else ""
 
     @staticmethod
     def model_state(module: nn.Module) -> dict[str, torch.Tensor]:
@@ -41,7 +50,9 @@ class TrainState:
     def load_best_into(self, module: nn.Module) -> None:
         """Put the best epoch's weights back into ``module`` (a no-op when it holds them)."""
         if self._best_weights is not None and self.best.epoch != self.epoch:
-            module.load_state_dict(self._best_weights)
+            # a best state read from a checkpoint lacks the fixed tensors the module holds
+            module.load_state_dict(self._best_weights,
+                                   strict=len(self._best_weights) == len(module.state_dict()))
 
     def checkpoint(self, module: nn.Module, optimizer: torch.optim.Optimizer,
                    schedule: Schedule, scaler: Any, device: torch.device,
@@ -52,9 +63,13 @@ class TrainState:
         if device.type == "cuda":
             rng["cuda"] = torch.cuda.get_rng_state(device)
         best_weights = None if self.best.epoch == self.epoch else self._best_weights
+        if best_weights is not None:
+            best_weights = without(best_weights, self.fixed)
         return {
             "epoch": self.epoch, "global_step": self.global_step,
-            "model": module.state_dict(), "optimizer": optimizer.state_dict(),
+            "model": without(module.state_dict(), self.fixed),
+            "fixed": {"names": sorted(self.fixed), "sha256": self.fixed_digest},
+            "optimizer": optimizer.state_dict(),
             "schedule": schedule.state_dict(), "scaler": scaler.state_dict(),
             "best": self.best.state_dict(), "best_model": best_weights, "rng": rng,
             "elapsed": self.elapsed_before + elapsed_now,
@@ -65,7 +80,16 @@ class TrainState:
                 device: torch.device) -> None:
         import torch
 
-        module.load_state_dict(state["model"])
+        fixed = state.get("fixed") or {}
+        check_fixed(module, fixed)
+        if fixed.get("names"):
+            result = module.load_state_dict(state["model"], strict=False)
+            if set(result.missing_keys) - set(fixed["names"]) or result.unexpected_keys:
+                raise CheckpointError("the checkpoint does not fit the rebuilt model (it "
+                                      f"lacks {len(result.missing_keys)} tensors); start a "
+                                      "new run instead")
+        else:
+            module.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         schedule.load_state_dict(state.get("schedule") or {})
         if state.get("scaler"):

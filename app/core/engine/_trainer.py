@@ -124,6 +124,8 @@ class Trainer:
         _warm_up_metrics_import()
         self.schedule = Schedule(training, self.optimizer, self.steps_per_epoch)
         self.criterion = torch.nn.CrossEntropyLoss(label_smoothing=training.label_smoothing)
+        self.module.train()
+        state.note_fixed(self.module)
         if resume_from is not None:
             state.restore(resume_from, self.module, self.optimizer, self.schedule, self.scaler,
                           self.device)

@@ -15,6 +15,7 @@ from typing import Any
 from app.core.datasets import (
     ImagePreprocessing,
     Preprocessing,
+    SubwordPreprocessing,
     TextPreprocessing,
     preprocessing_from_json,
 )
@@ -66,6 +67,8 @@ class ModelBundle:
         pre = self.preprocessing
         if isinstance(pre, ImagePreprocessing):
             return {"in_channels": pre.channels, "image_size": pre.image_size}
+        if isinstance(pre, SubwordPreprocessing):
+            return {"vocab_size": pre.vocab_size}
         assert isinstance(pre, TextPreprocessing)
         return {"vocab_size": len(pre.vocabulary)}
 

@@ -5,11 +5,12 @@ shows the palette before torch has loaded); ``ArchitectureSpec.build``, ``descri
 ``load_local_weights`` and ``freeze_backbone`` import it when called.
 """
 
+from ._packaged import load_packaged_weights, packaged_preprocessing
 from ._pretrained import Pretrained
 from ._registry import default_model, get_spec, list_specs
 from ._spec import ArchitectureSpec, BuildInfo
 from ._summary import ModelSummary, count_parameters, describe, summarize
-from ._weights import WeightsReport, freeze_backbone, load_local_weights
+from ._weights import WeightsReport, apply_train_layers, freeze_backbone, load_local_weights
 
 __all__ = [
     "ArchitectureSpec",
@@ -17,6 +18,7 @@ __all__ = [
     "ModelSummary",
     "Pretrained",
     "WeightsReport",
+    "apply_train_layers",
     "count_parameters",
     "default_model",
     "describe",
@@ -24,5 +26,7 @@ __all__ = [
     "get_spec",
     "list_specs",
     "load_local_weights",
+    "load_packaged_weights",
+    "packaged_preprocessing",
     "summarize",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from app.core.config import Param
 
+from ._pretrained_entries import EFFICIENTNET_LITE0, MINILM
 from ._spec import ArchitectureSpec
 
 _IMAGE = "app.core.palette._image_models"
@@ -215,5 +216,6 @@ TEXT_SPECS: tuple[ArchitectureSpec, ...] = (
     ),
 )
 
-ALL_SPECS: tuple[ArchitectureSpec, ...] = IMAGE_SPECS + TEXT_SPECS
+ALL_SPECS: tuple[ArchitectureSpec, ...] = (
+    *IMAGE_SPECS, EFFICIENTNET_LITE0, *TEXT_SPECS, MINILM)
 DEFAULT_MODELS: dict[str, str] = {"image": "small_cnn", "text": "textcnn"}

@@ -151,3 +151,43 @@ def _read_state(path: Path) -> dict[str, Any]:
     if all(k.startswith("module.") for k in state):
         state = {k.removeprefix("module."): v for k, v in state.items()}
     return state
+
+
+def apply_train_layers(module: nn.Module, spec: ArchitectureSpec, mode: str,
+                       blocks: int = 2) -> int:
+    """Choose what trains: ``"all"``, ``"head"`` or ``"last_blocks"`` (the head, the last
+    ``blocks`` of ``spec.blocks`` and every layer after them); the trainable count.
+
+    Raises:
+        ConfigError: ``last_blocks`` for a model without a block sequence.
+    """
+    if mode == "head":
+        return freeze_backbone(module, spec)
+    params = list(module.named_parameters())
+    if mode == "last_blocks":
+        first = _first_trainable(module, spec, blocks)
+        names = [name for name, _ in params]
+        start = names.index(first)
+        for index, (name, param) in enumerate(params):
+            in_head = any(name == p or name.startswith(p + ".") for p in spec.head)
+            param.requires_grad_(index >= start or in_head)
+    else:
+        for _, param in params:
+            param.requires_grad_(True)
+    return sum(p.numel() for _, p in params if p.requires_grad)
+
+
+def _first_trainable(module: nn.Module, spec: ArchitectureSpec, blocks: int) -> str:
+    """The first parameter name of the ``blocks``-th block from the end."""
+    if spec.blocks is None:
+        raise ConfigError(f"model {spec.name!r} has no sequence of blocks to train the last "
+                          "of; set train_layers to \"head\" or \"all\"",
+                          fields=("train_layers",))
+    sequence = module.get_submodule(spec.blocks)
+    count = len(sequence)
+    chosen = sequence[max(count - blocks, 0)]
+    first = next(iter(chosen.parameters()), None)
+    for name, param in module.named_parameters():
+        if param is first:
+            return name
+    raise ConfigError(f"model {spec.name!r}: block {count - blocks} has no parameters")

@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.catalog import Catalog
@@ -31,11 +32,23 @@ from app.core.engine import (
 )
 from app.core.errors import CatalogError, ConfigError
 from app.core.models import ModelBundle, RunFolder, build_model, resolve_build_options
-from app.core.palette import freeze_backbone, load_local_weights
+from app.core.palette import (
+    apply_train_layers,
+    load_local_weights,
+    load_packaged_weights,
+    packaged_preprocessing,
+)
 from app.core.runs._artifacts import run_writers
 from app.core.runs._environment import environment
+from app.core.runs._features import with_cached_features
 from app.core.runs._patience import patiently
 from app.core.runs._plan import PlannedRun, plan_run
+from app.core.runs._starting_point import (
+    PRETRAINED,
+    augmentation_changes_inputs,
+    init_source,
+    train_layers,
+)
 
 if TYPE_CHECKING:
     from torch import nn
@@ -133,6 +146,7 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     folder = RunFolder(catalog.run_dir(run_id))
     if resuming:
         folder.remove_temporaries()  # half-written files of the process that was killed
+    data = _head_only_data(planned, data, model, catalog, notify)
     writers = run_writers(catalog, run_id, folder, bundle, notify=notify)
     trainer = Trainer(config.training, config.runtime, data, model,
                       callbacks=(*writers, *callbacks), control=control, strategy=strategy)
@@ -178,9 +192,10 @@ def _prepare(planned: PlannedRun) -> PreparedData:
     config, spec = planned.config, planned.spec
     data = config.data
     split = split_dataset(planned.dataset, data.val_fraction, data.test_fraction, config.seed)
-    return prepare_data(planned.dataset, split, image_size=data.image_size or spec.input_size,
-                        max_length=data.max_length or spec.input_size, min_freq=data.min_freq,
-                        max_vocab=data.max_vocab)
+    size, length = data.image_size or spec.input_size, data.max_length or spec.input_size
+    return prepare_data(planned.dataset, split, image_size=size, max_length=length,
+                        min_freq=data.min_freq, max_vocab=data.max_vocab,
+                        preprocessing=packaged_preprocessing(spec, size, length))
 
 
 def _options(planned: PlannedRun, data: PreparedData) -> dict[str, Any]:
@@ -191,15 +206,33 @@ def _build(planned: PlannedRun, bundle: ModelBundle) -> nn.Module:
     """The freshly seeded model, with starting weights loaded and the backbone frozen."""
     import torch
 
-    settings = planned.config.model
+    settings, spec = planned.config.model, planned.spec
     torch.manual_seed(planned.config.seed)
     model = build_model(bundle)
+    if init_source(planned.config, spec) == PRETRAINED:
+        count = load_packaged_weights(model, spec)
+        log.info("loaded %d pretrained tensors from %s", count, spec.pretrained.package)
     if settings.weights:
         report = load_local_weights(model, settings.weights)
         log.info("loaded weights from %s: %s", settings.weights, report.format_text())
-    if settings.train_layers == "head":
-        freeze_backbone(model, planned.spec)
+    apply_train_layers(model, spec, train_layers(planned.config, spec),
+                       settings.trainable_blocks)
     return model
+
+
+def _head_only_data(planned: PlannedRun, data: PreparedData, model: nn.Module,
+                    catalog: Catalog, notify: Callable[[str], None]) -> PreparedData:
+    """The cached backbone features when only the head trains and nothing changes the
+    inputs between epochs (augmentation does); ``data`` unchanged otherwise."""
+    config = planned.config
+    if (train_layers(config, planned.spec) != "head" or not hasattr(model, "features")
+            or augmentation_changes_inputs(config.training, data.kind)):
+        return data
+    device = resolve_device(config.runtime.device)
+    outcome = with_cached_features(data, model, device, planned.dataset.fingerprint,
+                                   Path(catalog.path).parent)
+    notify(outcome.describe())
+    return outcome.data
 
 
 def _resume_state(folder: RunFolder) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset, split_dataset
 from app.core.errors import ConfigError, DatasetError
 from app.core.palette import ArchitectureSpec, get_spec, list_specs
+from app.core.runs._starting_point import check_starting_point
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def plan_run(config: RunConfig, *, where: str = "") -> PlannedRun:
         spec.options_with_defaults(model.options)
     except ConfigError as error:
         raise error.prefixed(where) from None
+    check_starting_point(config, spec, prefix)
     if model.weights and not Path(model.weights).is_file():
         raise ConfigError(f"{prefix}weights file {model.weights} does not exist",
                           fields=("weights",))

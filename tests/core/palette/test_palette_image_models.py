@@ -8,7 +8,8 @@ from app.core.palette import ArchitectureSpec, get_spec, list_specs
 
 IMAGE_SPECS = list_specs("image")
 # A size other than the default for each spec, chosen to exercise its size handling.
-OTHER_SIZES = {"mlp": 20, "lenet5": 16, "small_cnn": 48, "resnet18": 96, "mobilenet_v3_small": 40}
+OTHER_SIZES = {"mlp": 20, "lenet5": 16, "small_cnn": 48, "resnet18": 96, "mobilenet_v3_small": 40,
+               "efficientnet_lite0": 96}
 
 
 def _forward(model: nn.Module, channels: int, size: int, batch: int = 2) -> torch.Tensor:

@@ -16,17 +16,19 @@ ALL_NAMES = [
     "small_cnn",
     "resnet18",
     "mobilenet_v3_small",
+    "efficientnet_lite0",
     "bag_of_embeddings",
     "textcnn",
     "bilstm",
     "transformer",
+    "minilm",
 ]
 
 
 def test_listing_and_kinds() -> None:
     assert [s.name for s in list_specs()] == ALL_NAMES
-    assert [s.name for s in list_specs("image")] == ALL_NAMES[:5]
-    assert [s.name for s in list_specs("text")] == ALL_NAMES[5:]
+    assert [s.name for s in list_specs("image")] == ALL_NAMES[:6]
+    assert [s.name for s in list_specs("text")] == ALL_NAMES[6:]
     with pytest.raises(ConfigError, match="unknown data kind 'audio'"):
         list_specs("audio")
 

@@ -52,6 +52,10 @@ def test_one_training_step_updates_the_weights(spec: ArchitectureSpec) -> None:
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
     torch.optim.Adam(model.parameters(), lr=1e-2).step()
     changed = {name for name, p in model.named_parameters() if not torch.equal(p, before[name])}
+    if spec.pretrained is not None:  # a new head on a pretrained encoder: both learn
+        embedding = "backbone.encoder.embeddings.word_embeddings.weight"
+        assert {"head.1.weight", embedding} <= changed
+        return
     assert {"classifier.weight", "embedding.weight"} <= changed
     # The pad embedding never learns: it stays the zero vector.
     assert torch.equal(model.embedding.weight[0], torch.zeros_like(model.embedding.weight[0]))

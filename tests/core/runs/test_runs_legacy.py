@@ -16,7 +16,7 @@ from runs_events import EventLog
 
 from app.core.analysis import error_diff, test_results
 from app.core.catalog import Catalog, latest_version, thaw
-from app.core.config import CONFIG_VERSION, VERSION_KEY, RunConfig, stored_version
+from app.core.config import CONFIG_VERSION, VERSION_KEY, RunConfig, run_param, stored_version
 from app.core.datasets import load_dataset
 from app.core.engine import EpochEnd, RunStarted
 from app.core.inference import Predictor
@@ -145,7 +145,15 @@ def test_stored_legacy_configs_read_as_version_1(legacy_catalog: Catalog, run_id
     config = RunConfig.from_stored(stored, where=f"run {run_id}")
 
     assert config.to_dict()[VERSION_KEY] == CONFIG_VERSION > 1
-    assert config.values() == thaw(stored)  # the upgrade keeps every setting
+    # the upgrade keeps every setting: freeze_backbone became train_layers (v3), the keys
+    # added since then take their defaults
+    expected = thaw(stored)
+    expected["train_layers"] = "head" if expected.pop("freeze_backbone") else "all"
+    added = {k: v for k, v in config.values().items() if k not in expected}
+    assert {**expected, **added} == config.values()
+    assert set(added) == {"init_from", "trainable_blocks", "augment", "aug_hflip",
+                          "aug_vflip", "aug_rotation", "aug_crop_scale", "aug_color"}
+    assert all(config.values()[k] == run_param(k).default for k in added)
     assert RunConfig.from_stored(config.to_dict()) == config
 
 

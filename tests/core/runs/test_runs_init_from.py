@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 import torch
 from factories import write_image_folder, write_text_table
-from runs_events import Planner
+from runs_events import EventLog, Planner
 
 from app.core.catalog import Catalog
+from app.core.engine import EpochEnd, RunControl
 from app.core.errors import ConfigError
 from app.core.models import load_bundle, read_bundle
-from app.core.runs import execute, make_config, plan_run, preflight
+from app.core.runs import execute, make_config, plan_run, preflight, resume
 from app.core.runs._execute import build_for
 from app.core.runs._init_from import in_head, resolve_parent
 
@@ -98,6 +99,24 @@ def test_a_text_child_reuses_the_parents_vocabulary(plan: Planner, catalog: Cata
     assert child_pre == parent_pre
     # the child's own keywords were never in the parent's vocabulary: they read as unknown
     assert child_pre.vocabulary.encode("prize winner", 8) == [1, 1]
+
+
+def test_a_stopped_child_resumes_with_its_recorded_parent(plan: Planner, catalog: Catalog,
+                                                          tmp_path: Path) -> None:
+    parent_id, _ = _trained(plan, catalog)
+    other = write_text_table(tmp_path / "spam.csv", rows_per_class=10, classes=("spam", "ham"))
+    control = RunControl()
+    log = EventLog(at_epoch_end=lambda _event: control.request_stop())
+    stopped = execute(plan(dataset=str(other), init_from=str(parent_id), epochs=3), catalog,
+                      callbacks=(log,), control=control)
+    assert stopped.status == "stopped"
+
+    resumed = resume(catalog, stopped.run_id)
+
+    assert resumed.status == "completed" and resumed.parent_run_id == parent_id
+    assert len(log.of(EpochEnd)) == 1
+    parent_pre = read_bundle(catalog.run_dir(parent_id)).preprocessing
+    assert read_bundle(catalog.run_dir(stopped.run_id)).preprocessing == parent_pre
 
 
 def test_an_image_child_keeps_the_parents_size_and_normalisation(

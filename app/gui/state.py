@@ -125,8 +125,8 @@ class AppState(QObject):
 
     def fine_tune(self, run: RunRecord) -> None:
         """Put ``run``'s architecture, options and settings into the form, starting from its
-        weights (``init_from`` = its uid); the open dataset stays (opened from the run when
-        none is), since fine-tuning on other data is the point."""
+        weights (``init_from`` = its uid); the open dataset stays, since fine-tuning on other
+        data is the point, unless there is none or it is of another kind: then the run's."""
         config = RunConfig.from_stored(run.config, where=f"run {run.id}")
         values = {k: v for k, v in config.values().items() if k not in NOT_CARRIED}
         self.model_name = config.model.architecture
@@ -137,7 +137,8 @@ class AppState(QObject):
         self.model_changed.emit(self.model_name)
         self.values_changed.emit()
         self.fine_tune_changed.emit(self.fine_tune_label)
-        if self.dataset is None and not self.loading and run.dataset_path:
+        fits = self.dataset is not None and self.dataset.kind == get_spec(run.model).kind
+        if not fits and not self.loading and run.dataset_path:
             self.open_dataset(run.dataset_path, TableOptions.from_config(config.data))
 
     def start_fresh(self) -> None:

@@ -35,7 +35,7 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
         if summary_json is not None:
             check_summary_path(summary_json)
         jobs = [experiment.job for experiment in read_experiments(Path(file))]
-        planned = [job.plan() for job in jobs]
+        planned = [job.plan(catalog_path) for job in jobs]  # init_from looked up read-only
         catalog = Catalog(catalog_path)
     except ModelDeskError as error:
         print(f"error: {error}", file=err)

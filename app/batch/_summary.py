@@ -23,7 +23,8 @@ def summary_records(outcomes: Sequence[RunOutcome]) -> list[dict[str, Any]]:
          "best_val_metric_name": o.best_metric_name, "best_val_metric": _finite(o.best_metric),
          "best_epoch": o.best_epoch, "epochs_done": o.epochs_done,
          "test_accuracy": _finite(o.test_accuracy), "test_macro_f1": _finite(o.test_macro_f1),
-         "wall_seconds": round(o.wall_seconds, 3), "message": o.message}
+         "wall_seconds": round(o.wall_seconds, 3), "message": o.message,
+         "parent_run_id": o.parent_run_id, "parent_run_uid": o.parent_uid}
         for o in outcomes
     ]
 

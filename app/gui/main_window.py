@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.pages["Models"].train_requested.connect(lambda: self.show_page("Training"))
         self.pages["Catalog"].compare_requested.connect(self._on_compare_requested)
+        self.pages["Catalog"].fine_tune_requested.connect(lambda _id: self.show_page("Models"))
         self.nav.setCurrentRow(0)
         body = QWidget()
         layout = QHBoxLayout(body)

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.catalog import ENV_VAR, Catalog, resolve_catalog_path
+from app.core.catalog import ENV_VAR, Catalog, RunRecord, resolve_catalog_path
 from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset
 from app.core.errors import ModelDeskError
@@ -22,6 +22,9 @@ from app.gui.settings import Settings
 from app.gui.workers import run_in_background
 
 SPLIT_KEYS = ("val_fraction", "test_fraction", "seed")
+NOT_CARRIED = ("dataset", "model", "model_options", "name", "weights", "text_column",
+               "label_column", "delimiter", "has_header")
+"""A run's settings that ``fine_tune`` leaves to the open dataset and the new run."""
 
 
 class AppState(QObject):
@@ -35,6 +38,7 @@ class AppState(QObject):
     run_changed = Signal(int)
     model_changed = Signal(str)
     values_changed = Signal()
+    fine_tune_changed = Signal(str)  # the "init_from" run's label, or "" when none
 
     def __init__(self, settings: Settings, catalog_path: str | Path | None = None) -> None:
         super().__init__()
@@ -47,7 +51,9 @@ class AppState(QObject):
         self.values: dict[str, Any] = {
             **{key: params[key].default for key in SPLIT_KEYS},
             **{k: v for k, v in remembered.items() if k in params}}
+        self.values.pop("init_from", None)  # a fine-tune is chosen anew, never remembered
         self.model_options: dict[str, Any] = {}
+        self.fine_tune_label = ""  # the run init_from names, as the Models page shows it
         # --catalog, then $MODELDESK_CATALOG, then the catalog used last time, then the default.
         path = catalog_path or (None if os.environ.get(ENV_VAR) else settings.last_catalog())
         self.catalog = Catalog(resolve_catalog_path(str(path) if path else None))
@@ -100,6 +106,8 @@ class AppState(QObject):
         spec = get_spec(name)
         if spec.name == self.model_name and self.model_options:
             return
+        if spec.name != self.model_name and self.fine_tune_label:
+            self.start_fresh()  # the run to fine-tune is of the previous architecture
         self.model_name = spec.name
         self.model_options = spec.options_with_defaults({})
         self.values.update(spec.training_defaults)
@@ -115,8 +123,35 @@ class AppState(QObject):
         self._remember()
         self.values_changed.emit()
 
+    def fine_tune(self, run: RunRecord) -> None:
+        """Put ``run``'s architecture, options and settings into the form, starting from its
+        weights (``init_from`` = its uid); the open dataset stays, since fine-tuning on other
+        data is the point, unless there is none or it is of another kind: then the run's."""
+        config = RunConfig.from_stored(run.config, where=f"run {run.id}")
+        values = {k: v for k, v in config.values().items() if k not in NOT_CARRIED}
+        self.model_name = config.model.architecture
+        self.model_options = dict(config.model.options)
+        self.values.update(values, init_from=run.uid)
+        self.fine_tune_label = f"run {run.id} · {run.name}"
+        self._remember()
+        self.model_changed.emit(self.model_name)
+        self.values_changed.emit()
+        self.fine_tune_changed.emit(self.fine_tune_label)
+        fits = self.dataset is not None and self.dataset.kind == get_spec(run.model).kind
+        if not fits and not self.loading and run.dataset_path:
+            self.open_dataset(run.dataset_path, TableOptions.from_config(config.data))
+
+    def start_fresh(self) -> None:
+        """Forget the run to fine-tune: the next run starts from the entry's own weights."""
+        self.values["init_from"] = None
+        self.fine_tune_label = ""
+        self._remember()
+        self.values_changed.emit()
+        self.fine_tune_changed.emit("")
+
     def _remember(self) -> None:
-        self.settings.set_last_values({**self.values, "model": self.model_name})
+        kept = {k: v for k, v in self.values.items() if k != "init_from"}
+        self.settings.set_last_values({**kept, "model": self.model_name})
 
     def build_config(self) -> RunConfig:
         """The run the Start button would launch; raises ``ModelDeskError`` when invalid."""

@@ -83,3 +83,12 @@ def select_run(db: Database, root: Path, run_id: int) -> RunRecord | None:
 def select_run_by_uid(db: Database, root: Path, uid: str) -> RunRecord | None:
     rows = list(db.query(RUN_SELECT + " WHERE r.uid = :uid", {"uid": str(uid)}))
     return run_from_row(rows[0], root) if rows else None
+
+
+def select_runs_by_uid_prefix(db: Database, root: Path, prefix: str,
+                              limit: int) -> list[RunRecord]:
+    """Runs whose uid starts with ``prefix`` (lower-case hex): a range on the uid index,
+    since every uid character sorts below "g"."""
+    sql = RUN_SELECT + " WHERE r.uid >= :low AND r.uid < :high ORDER BY r.uid LIMIT :limit"
+    rows = db.query(sql, {"low": prefix, "high": prefix + "g", "limit": int(limit)})
+    return [run_from_row(row, root) for row in rows]

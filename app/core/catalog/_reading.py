@@ -143,6 +143,15 @@ class CatalogReader(CatalogBase):
             raise CatalogError(f"no run with uid {uid} in {self._path}")
         return run
 
+    def runs_by_uid_prefix(self, prefix: str, limit: int = 5) -> list[RunRecord]:
+        """Runs (trashed too) whose uid starts with ``prefix``, at most ``limit``: how a
+        person's short uid ("3f9a2c") is resolved, and told apart when it is ambiguous."""
+        prefix = str(prefix).lower()
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return []
+        with self._read() as db:
+            return _queries.select_runs_by_uid_prefix(db, self.runs_root, prefix, limit)
+
     def find_run_id(self, uid: str) -> int | None:
         """The id of the run with this global id in this catalog, or ``None``."""
         with self._read() as db:

@@ -47,6 +47,8 @@ class RunRow:
     notes: str
     study_id: int | None
     trial_number: int | None
+    parent_run_id: int | None = None
+    """The run this one was fine-tuned from (Compare adds it in one click)."""
 
     @property
     def dataset_name(self) -> str:

@@ -28,8 +28,9 @@ class Job:
     def label(self) -> str:
         raise NotImplementedError
 
-    def plan(self) -> PlannedRun | None:
-        """Check everything that can be checked before training (``ModelDeskError``)."""
+    def plan(self, catalog: Catalog | str | Path | None = None) -> PlannedRun | None:
+        """Check everything that can be checked before training (``ModelDeskError``);
+        ``catalog`` (or its path) is where a run's ``init_from`` is looked up."""
         raise NotImplementedError
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
@@ -52,16 +53,16 @@ class TrainJob(Job):
         config = self.config
         return config.name or f"{config.model.architecture} on {Path(config.data.dataset).name}"
 
-    def plan(self) -> PlannedRun:
+    def plan(self, catalog: Catalog | str | Path | None = None) -> PlannedRun:
         """Validate, load the data and check device and starting weights (``preflight``)."""
         planned = plan_run(self.config, where=self.where)
-        preflight(planned, where=self.where)
+        preflight(planned, where=self.where, catalog=catalog)
         return planned
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
             control: RunControl | None = None,
             on_created: OnCreated | None = None) -> RunOutcome:
-        planned = self.plan()  # the dataset is memoised, so planning again is cheap
+        planned = self.plan(catalog)  # the dataset is memoised, so planning again is cheap
         study_id = self.trial.study.ensure(catalog) if self.trial else None
         outcome = execute(planned, catalog, callbacks=callbacks, control=control,
                           parent_run_id=self.parent_run_id, study_id=study_id,
@@ -82,7 +83,7 @@ class ResumeJob(Job):
     def label(self) -> str:
         return f"resume run {self.run_id}"
 
-    def plan(self) -> None:
+    def plan(self, catalog: Catalog | str | Path | None = None) -> None:
         return None  # planned against the catalog when it runs
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),

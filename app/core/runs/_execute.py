@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.catalog import Catalog
 from app.core.config import RunConfig
-from app.core.datasets import PreparedData, prepare_data, split_dataset
+from app.core.datasets import PreparedData, Preprocessing, prepare_data, split_dataset
 from app.core.engine import (
     Callback,
     CallbackList,
@@ -41,6 +41,7 @@ from app.core.palette import (
 from app.core.runs._artifacts import run_writers
 from app.core.runs._environment import environment
 from app.core.runs._features import with_cached_features
+from app.core.runs._init_from import ParentRun, resolve_parent, start_from_parent
 from app.core.runs._patience import patiently
 from app.core.runs._plan import PlannedRun, plan_run
 from app.core.runs._starting_point import (
@@ -66,6 +67,8 @@ class RunOutcome:
     model: str
     fingerprint: str
     finished: RunFinished
+    parent_run_id: int | None = None
+    parent_uid: str | None = None
 
     @property
     def status(self) -> str:
@@ -122,7 +125,9 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     config, dataset = planned.config, planned.dataset
     resuming = run_id is not None
     uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
-    data, bundle, model = build_for(planned, uid)
+    parent = resolve_parent(planned, catalog, run_id=run_id)  # init_from = a run (fine-tuning)
+    parent_run_id = parent.run_id if parent is not None else parent_run_id
+    data, bundle, model = build_for(planned, uid, parent)
     watchers = CallbackList(callbacks)
 
     def notify(text: str) -> None:
@@ -153,7 +158,8 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     result = trainer.fit(resume_from=_resume_state(folder) if resuming else None)
     finished = RunFinished(**{k: v for k, v in vars(result).items() if k != "test_predictions"})
     return RunOutcome(run_id=run_id, uid=uid, name=planned.name, model=planned.spec.name,
-                      fingerprint=dataset.fingerprint, finished=finished)
+                      fingerprint=dataset.fingerprint, finished=finished,
+                      parent_run_id=parent_run_id, parent_uid=parent.uid if parent else None)
 
 
 def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
@@ -176,26 +182,34 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
     return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
 
 
-def build_for(planned: PlannedRun,
-              uid: str | None = None) -> tuple[PreparedData, ModelBundle, nn.Module]:
+def build_for(planned: PlannedRun, uid: str | None = None, parent: ParentRun | None = None,
+              ) -> tuple[PreparedData, ModelBundle, nn.Module]:
     """The run's tensors, its model's bundle and the freshly seeded model with starting
-    weights loaded and the backbone frozen: everything that can fail on bad input."""
-    data = _prepare(planned)
+    weights loaded and the backbone frozen: everything that can fail on bad input.
+    With a ``parent`` (fine-tuning), its preprocessing encodes the data and its weights
+    start the model."""
+    data = _prepare(planned, parent.preprocessing if parent is not None else None)
     bundle = ModelBundle(
         architecture=planned.spec.name, class_names=planned.dataset.class_names,
         build_options=_options(planned, data), preprocessing=data.preprocessing,
         dataset_fingerprint=planned.dataset.fingerprint, run_uid=uid)
-    return data, bundle, _build(planned, bundle)
+    model = _build(planned, bundle)
+    if parent is not None:  # fine-tuning a catalog run (_init_from.py)
+        log.info("starting from %s", parent.describe())
+        start_from_parent(model, parent, planned.spec)
+    return data, bundle, model
 
 
-def _prepare(planned: PlannedRun) -> PreparedData:
+def _prepare(planned: PlannedRun, preprocessing: Preprocessing | None = None) -> PreparedData:
     config, spec = planned.config, planned.spec
     data = config.data
     split = split_dataset(planned.dataset, data.val_fraction, data.test_fraction, config.seed)
     size, length = data.image_size or spec.input_size, data.max_length or spec.input_size
+    if preprocessing is None:  # a parent run's encoding wins; else the packaged weights'
+        preprocessing = packaged_preprocessing(spec, size, length)
     return prepare_data(planned.dataset, split, image_size=size, max_length=length,
                         min_freq=data.min_freq, max_vocab=data.max_vocab,
-                        preprocessing=packaged_preprocessing(spec, size, length))
+                        preprocessing=preprocessing)
 
 
 def _options(planned: PlannedRun, data: PreparedData) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The run detail panel: a header (colour, name, status, Resume) over tabs for one run.
+"""The run detail panel: a header (colour, name, status, Resume, Fine-tune) over tabs for one
+run, its lineage among them.
 
 ``show_run(run_id)`` loads the ``RunDetail`` (and whether the run can be resumed) on the
 thread pool, then the test results (per-sample predictions joined with the dataset, slower) in
@@ -16,11 +17,13 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from app.core.catalog import Catalog, RunDetail, RunRecord
+from app.core.catalog import Catalog, Lineage, RunDetail, RunRecord
 from app.core.errors import ModelDeskError
 from app.core.jobs import ResumeJob
+from app.core.models import USABLE_MODEL
 from app.gui.colors import run_color
 from app.gui.pages._catalog_config import ConfigTab
+from app.gui.pages._catalog_lineage import LineageTab
 from app.gui.pages._catalog_metrics import MetricsTab
 from app.gui.pages._catalog_overview import OverviewTab
 from app.gui.pages._catalog_samples import ConfusionTab, MisclassifiedTab
@@ -39,22 +42,25 @@ def _load_results(catalog: Any, run_id: int) -> Any:
     return test_results(catalog, run_id)
 
 
-def _load_detail(catalog: Catalog, run_id: int) -> tuple[RunDetail, bool]:
-    return catalog.get_run(run_id), catalog.resumable(run_id)
+def _load_detail(catalog: Catalog, run_id: int) -> tuple[RunDetail, bool, Lineage]:
+    return catalog.get_run(run_id), catalog.resumable(run_id), catalog.lineage(run_id)
 
 
-def _load_record(catalog: Catalog, run_id: int) -> tuple[RunRecord | None, bool]:
-    """The run's record and whether it can resume; ``None`` once it is gone."""
+def _load_record(catalog: Catalog,
+                 run_id: int) -> tuple[RunRecord | None, bool, Lineage | None]:
+    """The run's record, whether it can resume and its lineage; ``None`` once it is gone."""
     try:
-        return catalog.get_run_record(run_id), catalog.resumable(run_id)
+        return catalog.get_run_record(run_id), catalog.resumable(run_id), catalog.lineage(run_id)
     except ModelDeskError:  # deleted (trash emptied) or another catalog
-        return None, False
+        return None, False, None
 
 
 class RunDetailView(QWidget):
     loaded = Signal(int)  # the run's record, config, curves and metrics are shown
     results_loaded = Signal(int)  # its per-sample test results arrived (or failed to)
     failed = Signal(str)  # a tag or notes edit could not be saved
+    fine_tune_requested = Signal(int)  # its settings went to AppState: show the Models page
+    open_requested = Signal(int)  # a relative in the Lineage tab was clicked
 
     def __init__(self, state: AppState, queue: TrainingQueue,
                  parent: QWidget | None = None) -> None:
@@ -73,18 +79,26 @@ class RunDetailView(QWidget):
         self.resume_button.setToolTip("Continue this run from its last checkpoint")
         self.resume_button.clicked.connect(self._on_resume)
         self.resume_button.hide()
+        self.fine_tune_button = QPushButton("Fine-tune")
+        self.fine_tune_button.setToolTip("Start a new run from this run's weights: its model "
+                                         "and settings go to the Models page")
+        self.fine_tune_button.clicked.connect(self._on_fine_tune)
+        self.fine_tune_button.hide()
         header = QHBoxLayout()
         header.addWidget(self.swatch)
         header.addWidget(self.title, 1)
+        header.addWidget(self.fine_tune_button)
         header.addWidget(self.resume_button)
         self.overview, self.config, self.metrics = OverviewTab(), ConfigTab(), MetricsTab()
         self.curves = RunCurves(CURVE_PANELS)
         self.confusion, self.misclassified = ConfusionTab(), MisclassifiedTab()
+        self.lineage = LineageTab()
+        self.lineage.open_requested.connect(self.open_requested)
         self.tabs = QTabWidget()
         for widget, title in ((self.overview, "Overview"), (self.config, "Config"),
                               (self.curves, "Curves"), (self.metrics, "Test metrics"),
                               (self.confusion, "Confusion matrix"),
-                              (self.misclassified, "Misclassified")):
+                              (self.misclassified, "Misclassified"), (self.lineage, "Lineage")):
             self.tabs.addTab(widget, title)
         self.tabs.setEnabled(False)
         self.tabs.currentChanged.connect(lambda _index: self._draw_curves())
@@ -114,6 +128,7 @@ class RunDetailView(QWidget):
             self.title.setText("Select a run to see its details.")
             self.swatch.setStyleSheet("")
             self.resume_button.hide()
+            self.fine_tune_button.hide()
             return
         catalog = self.state.catalog
         self._background(lambda: _load_detail(catalog, run_id),
@@ -128,7 +143,8 @@ class RunDetailView(QWidget):
         self._background(lambda: _load_record(catalog, run_id),
                          lambda result: self._on_record(run_id, *result), lambda _message: None)
 
-    def _on_record(self, run_id: int, run: RunRecord | None, resumable: bool) -> None:
+    def _on_record(self, run_id: int, run: RunRecord | None, resumable: bool,
+                   lineage: Lineage | None) -> None:
         if self.detail is None or self.detail.run.id != run_id or self._requested != run_id:
             return
         if run is None:
@@ -141,9 +157,11 @@ class RunDetailView(QWidget):
         else:
             self._resumable = resumable
             self._update_resume()
+            self._show_lineage(lineage)
 
     # -------------------------------------------------------------------------- handlers
-    def _on_detail(self, run_id: int, detail: RunDetail, resumable: bool) -> None:
+    def _on_detail(self, run_id: int, detail: RunDetail, resumable: bool,
+                   lineage: Lineage) -> None:
         if run_id != self._requested:
             return
         self.detail, self.results, self._resumable = detail, None, resumable
@@ -158,6 +176,9 @@ class RunDetailView(QWidget):
         self.metrics.show_metrics(run.test_metrics)
         self.confusion.show_metrics(run.test_metrics)
         self._update_resume()
+        self._show_lineage(lineage)
+        usable = any(artifact.kind == USABLE_MODEL for artifact in detail.artifacts)
+        self.fine_tune_button.setVisible(usable and run.trashed_at is None)
         has_test = bool(run.test_metrics) and run.test_metrics.get("accuracy") is not None
         if has_test:
             waiting = "Loading the test predictions…"
@@ -210,6 +231,22 @@ class RunDetailView(QWidget):
             return
         self.queue.enqueue(ResumeJob(self.detail.run.id), self.state.catalog.path)
         self.resume_button.hide()
+
+    def _show_lineage(self, lineage: Lineage | None) -> None:
+        self.lineage.show_lineage(lineage)
+        count = self.lineage.count()
+        index = self.tabs.indexOf(self.lineage)
+        self.tabs.setTabText(index, f"Lineage ({count})" if count else "Lineage")
+
+    def _on_fine_tune(self) -> None:
+        if self.detail is None:
+            return
+        try:
+            self.state.fine_tune(self.detail.run)
+        except ModelDeskError as error:
+            self.failed.emit(f"Run {self.detail.run.id} cannot be fine-tuned: {error}")
+            return
+        self.fine_tune_requested.emit(self.detail.run.id)
 
     def _on_tags_edited(self, tags: list[str]) -> None:
         if self.detail is not None:

@@ -1,7 +1,9 @@
 """The Compare page's run picker: a checkable, filterable list of runs, newest first.
 
 The order runs were checked in is kept (the first is run A of the error diff), so the picker
-reports a list, not a set. It only shows what it is given (light ``RunRow`` records, or full
+reports a list, not a set. "Add parent" checks the parent (``parent_run_id``) of the run
+highlighted in the list, or else of the last run checked: a fine-tuned run beside the run it
+started from, in one click. It only shows what it is given (light ``RunRow`` records, or full
 ``RunRecord``s: it reads what both carry); the page reads the catalog, off the GUI thread.
 """
 
@@ -26,6 +28,7 @@ from app.core.catalog import RunRecord, RunRow
 from app.gui.colors import run_color
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
+_PARENT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def color_swatch(color: str, size: int = 12) -> QIcon:
@@ -68,8 +71,14 @@ class RunPicker(QWidget):
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Uncheck every run")
         self.clear_button.clicked.connect(lambda: self.set_checked([]))
+        self.parent_button = QPushButton("Add parent")
+        self.parent_button.setToolTip("Also compare the run the highlighted (or last checked) "
+                                      "run was fine-tuned from")
+        self.parent_button.clicked.connect(self._on_add_parent)
+        self.list.currentItemChanged.connect(lambda *_: self._update_count())
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.parent_button)
         footer.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -90,6 +99,7 @@ class RunPicker(QWidget):
         for run in runs:
             item = QListWidgetItem(color_swatch(run_color(run.id)), run_label(run))
             item.setData(_ID_ROLE, run.id)
+            item.setData(_PARENT_ROLE, run.parent_run_id)
             item.setToolTip(f"{run_label(run)}\n{describe_run(run)}\n{run.dataset_path or ''}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             checked = run.id in self._order
@@ -140,11 +150,27 @@ class RunPicker(QWidget):
             haystack = item.data(Qt.ItemDataRole.UserRole + 1) or ""
             item.setHidden(bool(needle) and needle not in haystack)
 
+    def parent_to_add(self) -> int | None:
+        """The parent "Add parent" would check, or ``None`` (no parent, or already checked)."""
+        item = self.list.currentItem()
+        if item is None and self._order:
+            item = self.item_for(self._order[-1])
+        parent = item.data(_PARENT_ROLE) if item is not None else None
+        return None if parent is None or parent in self._order else int(parent)
+
+    def _on_add_parent(self) -> None:
+        parent = self.parent_to_add()
+        if parent is not None:
+            self.set_checked([*self._order, parent])
+
     def _update_count(self) -> None:
         total = self.list.count()
         chosen = len(self._order)
         self.count_label.setText(f"{chosen} of {total} checked" if total else "No runs yet")
         self.clear_button.setEnabled(chosen > 0)
+        parent = self.parent_to_add()
+        self.parent_button.setEnabled(parent is not None)
+        self.parent_button.setText("Add parent" if parent is None else f"Add parent #{parent}")
 
 
 def _search_text(run: Run) -> str:

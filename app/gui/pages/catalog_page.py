@@ -58,6 +58,7 @@ def _export(catalog: Catalog, query: Any, sort: str, path: str | Path) -> int:
 
 class CatalogPage(QWidget):
     compare_requested = Signal(list)  # list[int]: run ids, in table order
+    fine_tune_requested = Signal(int)  # a run's settings went to the Models page
     trash_emptied = Signal(object)  # TrashReport
     runs_trashed = Signal(list)  # list[int], after the catalog moved them to the trash
     runs_restored = Signal(list)  # list[int]
@@ -110,6 +111,8 @@ class CatalogPage(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
         self.detail.failed.connect(self._show_error)
+        self.detail.fine_tune_requested.connect(self.fine_tune_requested)
+        self.detail.open_requested.connect(self.open_run)
         self.model.failed.connect(self._show_error)
         self.model.modelAboutToBeReset.connect(self._on_about_to_reset)
         self.model.modelReset.connect(self._on_reset)
@@ -177,6 +180,15 @@ class CatalogPage(QWidget):
     def select_runs(self, run_ids: list[int]) -> None:
         """Select these runs (those loaded in the table); the first becomes current."""
         self._reselect(run_ids, run_ids[0] if run_ids else None)
+
+    def open_run(self, run_id: int) -> None:
+        """Show ``run_id``: selected in the table when it is loaded there, else just in the
+        detail panel (a relative in the trash, or beyond the loaded rows or the filters)."""
+        if self.model.row_of(run_id) is not None:
+            self.select_runs([run_id])
+        else:
+            self.table.selectionModel().clearSelection()
+            self.detail.show_run(run_id)
 
     def trash_runs(self, run_ids: list[int]) -> None:
         """Move runs to the trash on the pool (the Delete dialog's Yes) and offer Undo."""

@@ -31,6 +31,7 @@ from app.gui.pages._models_fields import (
     run_fields,
 )
 from app.gui.pages._models_palette import ArchitectureList
+from app.gui.pages._models_parent import FineTuneBanner
 from app.gui.pages._models_sizes import SizeEstimator
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
@@ -126,7 +127,9 @@ class ModelsPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 12, 12, 12)
         right_layout.setSpacing(6)
-        for widget in (self.model_title, self.model_description, self.summary_label):
+        self.fine_tune_banner = FineTuneBanner(self.state)  # init_from = a catalog run
+        for widget in (self.fine_tune_banner, self.model_title, self.model_description,
+                       self.summary_label):
             right_layout.addWidget(widget)
         right_layout.addWidget(scroll, 1)
         right_layout.addWidget(self.error_label)

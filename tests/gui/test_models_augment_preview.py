@@ -1,14 +1,21 @@
-"""The Models page's augmentation fields and preview grid, with a real state, queue and the
-bundled shapes sample (image) and topics table (text)."""
+"""The Models page's augmentation fields and preview grid, in the real window on the bundled
+shapes sample (image) and topics table (text)."""
 
 from __future__ import annotations
 
 import numpy as np
 from conftest import SHAPES, TOPICS, open_dataset
-from test_models_page import page as _page  # noqa: F401 - the Models page fixture, `page`
+
+from app.gui.pages.models_page import ModelsPage
 
 WAIT_MS = 60_000
 AUG_FIELDS = ["augment", "aug_hflip", "aug_vflip", "aug_rotation", "aug_crop_scale", "aug_color"]
+
+
+def _models_page(window) -> ModelsPage:  # noqa: ANN001
+    page = window.pages["Models"]
+    window.stack.setCurrentWidget(page)
+    return page
 
 
 def _opened_with_preview(qtbot, page, state):  # noqa: ANN001, ANN202
@@ -18,7 +25,8 @@ def _opened_with_preview(qtbot, page, state):  # noqa: ANN001, ANN202
     return preview, first.args[0]
 
 
-def test_image_runs_get_an_augmentation_group_and_text_runs_none(qtbot, page, state) -> None:
+def test_image_runs_get_an_augmentation_group_and_text_runs_none(qtbot, window, state) -> None:
+    page = _models_page(window)
     open_dataset(qtbot, state, SHAPES)
     form = page.run_form
     assert [name for name, f in form.fields.items() if f.group == "Augmentation"] == AUG_FIELDS
@@ -29,7 +37,8 @@ def test_image_runs_get_an_augmentation_group_and_text_runs_none(qtbot, page, st
     assert page.augment_preview.isHidden()  # text data: no preview
 
 
-def test_off_shows_the_originals_and_a_strength_redraws_them(qtbot, page, state) -> None:
+def test_off_shows_the_originals_and_a_strength_redraws_them(qtbot, window, state) -> None:
+    page = _models_page(window)
     preview, originals = _opened_with_preview(qtbot, page, state)
     assert preview.isVisible() and not originals.augmented
     assert not preview.new_draw.isEnabled()
@@ -45,7 +54,8 @@ def test_off_shows_the_originals_and_a_strength_redraws_them(qtbot, page, state)
     assert not np.array_equal(again.args[0].images, strong.args[0].images)
 
 
-def test_one_transform_setting_redraws_and_other_settings_do_not(qtbot, page, state) -> None:
+def test_one_transform_setting_redraws_and_other_settings_do_not(qtbot, window, state) -> None:
+    page = _models_page(window)
     preview, originals = _opened_with_preview(qtbot, page, state)
     with qtbot.waitSignal(preview.drawn, timeout=WAIT_MS) as flipped:
         state.update_values({"aug_vflip": 1.0})  # off + one transform: only that one

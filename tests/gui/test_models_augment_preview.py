@@ -63,3 +63,17 @@ def test_one_transform_setting_redraws_and_other_settings_do_not(qtbot, window, 
     assert np.array_equal(images, originals.images[:, :, ::-1, :])
     with qtbot.assertNotEmitted(preview.drawn, wait=600):
         state.update_values({"lr": 0.05})
+
+
+def test_augmentation_set_for_images_does_not_follow_into_a_text_run(qtbot, window,
+                                                                    state) -> None:
+    from app.core.runs import plan_run
+
+    open_dataset(qtbot, state, SHAPES)
+    state.update_values({"augment": "strong", "aug_vflip": 0.5})
+    assert state.build_config().training.augment == "strong"
+    open_dataset(qtbot, state, TOPICS)
+    config = state.build_config()
+    assert (config.training.augment, config.training.aug_vflip) == ("off", None)
+    plan_run(config)  # not refused: the text form shows no augmentation to fix
+    assert state.values["augment"] == "strong"  # back on images it is still there

@@ -68,18 +68,20 @@ def augment_batch(batch: torch.Tensor, settings: AugmentSettings,
     """``batch`` augmented with per-image parameters drawn from ``generator`` (CPU)."""
     import torch
 
+    # Drawn and turned into matrices on the CPU in float64 (MPS has no float64); only the
+    # float32 results travel to the device.
     draws = torch.rand(batch.shape[0], _DRAWS, generator=generator, dtype=torch.float64)
-    draws = draws.to(batch.device)
+    device = batch.device
     x = batch.float()
     s = settings
     if s.rotation > 0 or s.crop_scale < 1:
-        x = _resample(x, _affine(draws, s))
+        x = _resample(x, _affine(draws, s).to(device))
     elif s.hflip > 0 or s.vflip > 0:  # flips alone move whole pixels: exact, no resampling
-        x = torch.where((draws[:, 0] < s.hflip).view(-1, 1, 1, 1), x.flip(-1), x)
-        x = torch.where((draws[:, 1] < s.vflip).view(-1, 1, 1, 1), x.flip(-2), x)
+        x = torch.where((draws[:, 0] < s.hflip).view(-1, 1, 1, 1).to(device), x.flip(-1), x)
+        x = torch.where((draws[:, 1] < s.vflip).view(-1, 1, 1, 1).to(device), x.flip(-2), x)
     if s.color > 0:
         factors = (1 - s.color + 2 * s.color * draws[:, 7:10]).float()
-        x = _jitter(x, factors)
+        x = _jitter(x, factors.to(device))
     return x
 
 
@@ -102,7 +104,7 @@ def _affine(draws: torch.Tensor, s: AugmentSettings) -> torch.Tensor:
     centre_x = (1 - width) * (2 * draws[:, 5] - 1)
     centre_y = (1 - height) * (2 * draws[:, 6] - 1)
     cos, sin = torch.cos(angle), torch.sin(angle)
-    theta = torch.zeros(n, 2, 3, dtype=torch.float64, device=draws.device)
+    theta = torch.zeros(n, 2, 3, dtype=torch.float64)
     # input = crop · rotation · flip · output; a positive angle turns the picture
     # anticlockwise, as torchvision's rotate does.
     theta[:, 0, 0] = width * cos * flip_x

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.augment import AUGMENT_KEYS
 from app.core.catalog import ENV_VAR, Catalog, RunRecord, resolve_catalog_path
 from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset
@@ -166,4 +167,6 @@ class AppState(QObject):
                   "model_options": dict(self.model_options),
                   "text_column": options.text_column, "label_column": options.label_column,
                   "delimiter": options.delimiter, "has_header": options.has_header}
+        if self.dataset.kind != "image":  # kept for the next image dataset; not shown for text
+            values = {k: v for k, v in values.items() if k not in AUGMENT_KEYS}
         return make_config(values)

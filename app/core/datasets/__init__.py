@@ -5,6 +5,7 @@ No Qt here, and torch is imported only inside the functions that build tensors, 
 """
 
 from app.core.datasets._image_cache import clear_image_cache, decode_count, default_channels
+from app.core.datasets._images import to_array
 from app.core.datasets._inference import encode_for_inference
 from app.core.datasets._load import clear_dataset_cache, load_dataset
 from app.core.datasets._prepare import PreparedData, TensorSplit, fit_vocabulary, prepare_data
@@ -56,6 +57,7 @@ __all__ = [
     "prepare_data",
     "preprocessing_from_json",
     "split_dataset",
+    "to_array",
     "tokenize",
     "verified_file",
 ]

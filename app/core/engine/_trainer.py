@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.core import testpoints
+from app.core.augment import augmenter_for
 from app.core.config import RuntimeConfig, TrainingConfig
 from app.core.engine._best import BestTracker
 from app.core.engine._callbacks import Callback, CallbackList, StopRun
@@ -119,6 +120,8 @@ class Trainer:
         self.model = self.strategy.setup(self.module, self.device)
         self._setup_precision()
         self._train_inputs, self._train_labels = self._place(self.data.train)
+        self.augmenter = augmenter_for(training, self.runtime.seed, self._train_inputs,
+                                       self.strategy.rank)
         self.optimizer = build_optimizer(training, self.module.parameters())
         self.steps_per_epoch = self._batch_count()
         _warm_up_metrics_import()
@@ -169,6 +172,8 @@ class Trainer:
             x, y = inputs.index_select(0, index), labels.index_select(0, index)
             if x.device != self.device:
                 x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+            if self.augmenter is not None:  # training batches only; evaluation never
+                x = self.augmenter(x, epoch, step)
             loss, logits = self._step(self.data.to_model_input(x), y)
             batch = len(index)
             detached = loss.detach().float()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.augment import check_augmentation
 from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset, split_dataset
 from app.core.errors import ConfigError, DatasetError
@@ -90,4 +91,5 @@ def plan_run(config: RunConfig, *, where: str = "") -> PlannedRun:
         raise ConfigError(
             f"{prefix}model {spec.name!r} is for {spec.kind} data but {config.data.dataset} "
             f"holds {dataset.kind} data; choose one of: {fitting}", fields=("model",))
+    check_augmentation(config.training, dataset.kind, where=where)
     return PlannedRun(config=config, spec=spec, dataset=dataset)

@@ -18,7 +18,7 @@ from app.core.errors import ConfigError
 from app.core.palette import ArchitectureSpec
 from app.gui.widgets.config_form import FieldSpec
 
-TRAINING, DATA = "Training", "Data and run"
+TRAINING, DATA, AUGMENTATION = "Training", "Data and run", "Augmentation"
 OPTION_PREFIX = "model_options."
 
 # (name, advanced) in display order; which size field appears depends on the data kind.
@@ -34,6 +34,8 @@ _DATA = {
              ("name", False), ("min_freq", True), ("max_vocab", True), ("seed", True),
              ("device", True), ("mixed_precision", True), ("threads", True)),
 }
+_AUGMENT = (("augment", False), ("aug_hflip", False), ("aug_vflip", False),
+            ("aug_rotation", False), ("aug_crop_scale", False), ("aug_color", False))
 LABELS = {
     "batch_size": "Batch size", "lr": "Learning rate", "step_size": "Step size",
     "gamma": "Decay factor", "weight_decay": "Weight decay", "label_smoothing": "Label smoothing",
@@ -42,6 +44,9 @@ LABELS = {
     "max_length": "Max tokens", "val_fraction": "Validation share", "test_fraction": "Test share",
     "name": "Run name", "min_freq": "Min token count", "max_vocab": "Max vocabulary",
     "mixed_precision": "Mixed precision", "threads": "CPU threads", "device": "Device",
+    "augment": "Strength", "aug_hflip": "Horizontal flip", "aug_vflip": "Vertical flip",
+    "aug_rotation": "Rotation (°)", "aug_crop_scale": "Crop keeps at least",
+    "aug_color": "Colour jitter",
 }
 _ENABLED_IF = {
     "momentum": lambda v: v.get("optimizer") == "sgd",
@@ -69,9 +74,12 @@ def run_fields(spec: ArchitectureSpec) -> list[FieldSpec]:
     """Training and data/run fields for ``spec``'s kind, defaults from the spec then schema."""
     shown = [(name, TRAINING, adv) for name, adv in _TRAINING]
     shown += [(name, DATA, adv) for name, adv in _DATA[spec.kind]]
+    if spec.kind == "image":
+        shown += [(name, AUGMENTATION, adv) for name, adv in _AUGMENT]
     placeholders = {"image_size": f"model default ({spec.input_size} px)",
                     "max_length": f"model default ({spec.input_size} tokens)",
-                    "threads": "torch's choice", "name": "optional; e.g. 'baseline'"}
+                    "threads": "torch's choice", "name": "optional; e.g. 'baseline'",
+                    **{name: "the strength's value" for name, _ in _AUGMENT[1:]}}
     return [field_for(run_param(name), default=spec.training_defaults.get(name), group=group,
                       advanced=advanced, placeholder=placeholders.get(name, ""))
             for name, group, advanced in shown]

@@ -30,6 +30,7 @@ from app.core.palette import (
     list_specs,
     recommended_model,
 )
+from app.gui.pages._models_augment_preview import AugmentPreview
 from app.gui.pages._models_fields import (
     cross_field_errors,
     errors_by_field,
@@ -105,6 +106,8 @@ class ModelsPage(QWidget):
         self.form_layout.setContentsMargins(0, 0, 8, 0)
         self.form_layout.setSpacing(10)
         self.form_layout.addStretch(1)
+        self.augment_preview = AugmentPreview(self.state)  # after the forms (image data only)
+        self.form_layout.insertWidget(0, self.augment_preview)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -9,6 +9,7 @@ before anything is written.
 
 from __future__ import annotations
 
+from app.core.augment import resolve_settings
 from app.core.config import RunConfig, TrainingConfig
 from app.core.errors import ConfigError
 from app.core.palette import ArchitectureSpec
@@ -64,9 +65,4 @@ def check_starting_point(config: RunConfig, spec: ArchitectureSpec, prefix: str 
 
 def augmentation_changes_inputs(training: TrainingConfig, kind: str) -> bool:
     """Whether an image run's inputs differ between epochs (then no feature cache)."""
-    if kind != "image":
-        return False
-    neutral = {"aug_hflip": 0.0, "aug_vflip": 0.0, "aug_rotation": 0.0, "aug_crop_scale": 1.0,
-               "aug_color": 0.0}
-    explicit = any(getattr(training, key) not in (None, value) for key, value in neutral.items())
-    return training.augment != "off" or explicit
+    return kind == "image" and resolve_settings(training).active

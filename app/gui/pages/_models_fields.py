@@ -19,6 +19,7 @@ from app.core.palette import ArchitectureSpec
 from app.gui.widgets.config_form import FieldSpec
 
 TRAINING, DATA, AUGMENTATION = "Training", "Data and run", "Augmentation"
+START = "Starting point"
 OPTION_PREFIX = "model_options."
 
 # (name, advanced) in display order; which size field appears depends on the data kind.
@@ -34,6 +35,8 @@ _DATA = {
              ("name", False), ("min_freq", True), ("max_vocab", True), ("seed", True),
              ("device", True), ("mixed_precision", True), ("threads", True)),
 }
+_START = (("init_from", False), ("train_layers", False), ("trainable_blocks", False),
+          ("weights", True))
 _AUGMENT = (("augment", False), ("aug_hflip", False), ("aug_vflip", False),
             ("aug_rotation", False), ("aug_crop_scale", False), ("aug_color", False))
 LABELS = {
@@ -47,13 +50,17 @@ LABELS = {
     "augment": "Strength", "aug_hflip": "Horizontal flip", "aug_vflip": "Vertical flip",
     "aug_rotation": "Rotation (°)", "aug_crop_scale": "Crop keeps at least",
     "aug_color": "Colour jitter",
+    "init_from": "Start from", "train_layers": "Layers that train",
+    "trainable_blocks": "Blocks from the end", "weights": "Weights file",
 }
 _ENABLED_IF = {
     "momentum": lambda v: v.get("optimizer") == "sgd",
     "step_size": lambda v: v.get("scheduler") in ("step", "plateau"),
+    "trainable_blocks": lambda v: v.get("train_layers") == "last_blocks",
     "gamma": lambda v: v.get("scheduler") in ("step", "plateau"),
 }
-_SUGGESTIONS = {"device": ("auto", "cpu", "cuda", "mps")}
+_SUGGESTIONS = {"device": ("auto", "cpu", "cuda", "mps"),
+                "init_from": ("pretrained", "scratch")}
 
 
 def label_for(name: str) -> str:
@@ -72,13 +79,17 @@ def field_for(param: Param, *, default: Any = None, group: str = "", advanced: b
 
 def run_fields(spec: ArchitectureSpec) -> list[FieldSpec]:
     """Training and data/run fields for ``spec``'s kind, defaults from the spec then schema."""
-    shown = [(name, TRAINING, adv) for name, adv in _TRAINING]
+    shown = [(name, START, adv) for name, adv in _START]
+    shown += [(name, TRAINING, adv) for name, adv in _TRAINING]
     shown += [(name, DATA, adv) for name, adv in _DATA[spec.kind]]
     if spec.kind == "image":
         shown += [(name, AUGMENTATION, adv) for name, adv in _AUGMENT]
     placeholders = {"image_size": f"model default ({spec.input_size} px)",
                     "max_length": f"model default ({spec.input_size} tokens)",
                     "threads": "torch's choice", "name": "optional; e.g. 'baseline'",
+                    "init_from": ("pretrained (packaged weights), scratch, or a run id/uid"
+                                  if spec.pretrained else "scratch, or a run id/uid"),
+                    "weights": "optional .safetensors or .pt file",
                     **{name: "the strength's value" for name, _ in _AUGMENT[1:]}}
     return [field_for(run_param(name), default=spec.training_defaults.get(name), group=group,
                       advanced=advanced, placeholder=placeholders.get(name, ""))

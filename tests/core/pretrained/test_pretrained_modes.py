@@ -134,3 +134,18 @@ def test_a_changed_backbone_never_reuses_features(images: Path) -> None:
     second = with_cached_features(data, model, torch.device("cpu"), "k", None)
     assert (first.source, second.source) == ("computed", "computed")
     assert not torch.equal(first.data.train.inputs, second.data.train.inputs)
+
+
+def test_augmentation_runs_the_frozen_backbone_every_epoch(images: Path,
+                                                           catalog: Catalog) -> None:
+    """Augmented inputs differ every epoch, so no features are cached for them."""
+    notices: list[str] = []
+
+    class Listen(Callback):
+        def on_notice(self, notice: Notice) -> None:
+            notices.append(notice.text)
+
+    outcome = execute(planned(images, "efficientnet_lite0", augment="light"), catalog,
+                      callbacks=(Listen(),))
+    assert outcome.status == "completed"
+    assert not [n for n in notices if n.startswith("frozen backbone")]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.catalog import Catalog
 from app.core.config import RunConfig
-from app.core.datasets import PreparedData, prepare_data, split_dataset
+from app.core.datasets import DecodedCache, PreparedData, prepare_data, split_dataset
 from app.core.engine import (
     Callback,
     CallbackList,
@@ -109,11 +109,11 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     config, dataset = planned.config, planned.dataset
     resuming = run_id is not None
     uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
-    data, bundle, model = build_for(planned, uid)
+    data, bundle, model = build_for(planned, uid, decoded_cache=_decoded_cache(catalog))
     watchers = CallbackList(callbacks)
 
-    def notify(text: str) -> None:
-        watchers.on_notice(Notice(text))
+    def notify(text: str, level: str = "warning") -> None:
+        watchers.on_notice(Notice(text, level))
 
     if not resuming:
         dataset_id = patiently(lambda: catalog.register_dataset(
@@ -130,6 +130,8 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     assert run_id is not None
     if on_created is not None:
         on_created(run_id)
+    if data.storage:
+        notify(data.storage, "info")
     folder = RunFolder(catalog.run_dir(run_id))
     if resuming:
         folder.remove_temporaries()  # half-written files of the process that was killed
@@ -162,11 +164,17 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
     return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
 
 
-def build_for(planned: PlannedRun,
-              uid: str | None = None) -> tuple[PreparedData, ModelBundle, nn.Module]:
+def _decoded_cache(catalog: Catalog) -> DecodedCache:
+    """Decoded images over the memory budget go to ``cache/`` beside the catalog file."""
+    return DecodedCache(catalog.path.parent / "cache")
+
+
+def build_for(planned: PlannedRun, uid: str | None = None, *,
+              decoded_cache: DecodedCache | None = None,
+              ) -> tuple[PreparedData, ModelBundle, nn.Module]:
     """The run's tensors, its model's bundle and the freshly seeded model with starting
     weights loaded and the backbone frozen: everything that can fail on bad input."""
-    data = _prepare(planned)
+    data = _prepare(planned, decoded_cache)
     bundle = ModelBundle(
         architecture=planned.spec.name, class_names=planned.dataset.class_names,
         build_options=_options(planned, data), preprocessing=data.preprocessing,
@@ -174,13 +182,13 @@ def build_for(planned: PlannedRun,
     return data, bundle, _build(planned, bundle)
 
 
-def _prepare(planned: PlannedRun) -> PreparedData:
+def _prepare(planned: PlannedRun, decoded_cache: DecodedCache | None = None) -> PreparedData:
     config, spec = planned.config, planned.spec
     data = config.data
     split = split_dataset(planned.dataset, data.val_fraction, data.test_fraction, config.seed)
     return prepare_data(planned.dataset, split, image_size=data.image_size or spec.input_size,
                         max_length=data.max_length or spec.input_size, min_freq=data.min_freq,
-                        max_vocab=data.max_vocab)
+                        max_vocab=data.max_vocab, decoded_cache=decoded_cache)
 
 
 def _options(planned: PlannedRun, data: PreparedData) -> dict[str, Any]:

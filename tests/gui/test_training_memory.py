@@ -6,21 +6,14 @@ Real window, real queue, real tiny trainings on the bundled shapes; the budget i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from conftest import SHAPES, job_event, open_dataset
 
-from app.core.datasets import BUDGET_VARIABLE, clear_image_cache
+from app.core.datasets import BUDGET_VARIABLE
 from app.core.engine import Notice
 from app.core.jobs import JobEnded
 
-
-@pytest.fixture(autouse=True)
-def _fresh_images() -> Iterator[None]:
-    clear_image_cache()  # an earlier test's in-memory tensor would be reused as it is
-    yield
-    clear_image_cache()
+pytestmark = pytest.mark.usefixtures("fresh_image_cache")
 
 
 @pytest.mark.parametrize(("budget", "expected"), [

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,15 +32,10 @@ from app.core.datasets import (
 from app.core.datasets._decoded_store import physical_memory
 from app.core.errors import ConfigError
 
+pytestmark = pytest.mark.usefixtures("fresh_image_cache")
 REPO = Path(__file__).resolve().parents[3]
 SIZE = 12
 
-
-@pytest.fixture(autouse=True)
-def _fresh_images() -> Iterator[None]:
-    clear_image_cache()
-    yield
-    clear_image_cache()
 
 
 @pytest.fixture

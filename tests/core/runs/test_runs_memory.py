@@ -7,7 +7,6 @@ file in ``cache/`` beside the catalog). Weights, metrics and curves must be bit-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,8 @@ from app.core.engine import Callback, Notice
 from app.core.models import RunFolder
 from app.core.runs import PlannedRun, execute, make_config, plan_run
 
+pytestmark = pytest.mark.usefixtures("fresh_image_cache")
+
 
 class Notices(Callback):
     def __init__(self) -> None:
@@ -29,12 +30,6 @@ class Notices(Callback):
     def on_notice(self, event: Notice) -> None:
         self.seen.append(event)
 
-
-@pytest.fixture(autouse=True)
-def _fresh_images() -> Iterator[None]:
-    clear_image_cache()
-    yield
-    clear_image_cache()
 
 
 @pytest.fixture

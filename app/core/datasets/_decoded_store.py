@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,9 +108,11 @@ def write_mapped(path: Path, shape: tuple[int, ...],
         raise ConfigError(f"cannot create the decoded image cache folder {folder}: {error}. "
                           f"Free disk space or raise ${BUDGET_VARIABLE}.") from None
     remove_stale_temporaries(folder)
+    _check_free_space(folder, int(np.prod(shape)))
     temporary = folder / f".{path.name}.{os.getpid()}.tmp"
     try:
         array = np.lib.format.open_memmap(temporary, mode="w+", dtype=np.uint8, shape=shape)
+        _allocate(temporary)
         fill(array)
         array.flush()
         del array
@@ -128,6 +131,23 @@ def write_mapped(path: Path, shape: tuple[int, ...],
     if mapped is None:  # pragma: no cover - removed by another process in between
         raise ConfigError(f"the decoded image cache {path} vanished while it was opened")
     return mapped
+
+
+def _check_free_space(folder: Path, needed: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise ConfigError(f"the decoded images need {needed / 2**30:.1f} GB in {folder} but only "
+                          f"{free / 2**30:.1f} GB are free. Free disk space, use smaller "
+                          f"images, or raise ${BUDGET_VARIABLE} to keep them in memory.")
+
+
+def _allocate(temporary: Path) -> None:
+    """Reserve the file's blocks now: a full disk is then an ``OSError`` here, not a
+    ``SIGBUS`` that kills the process when a mapped page cannot be written back."""
+    if not hasattr(os, "posix_fallocate"):  # pragma: no cover - macOS and Windows
+        return
+    with open(temporary, "rb+") as handle:
+        os.posix_fallocate(handle.fileno(), 0, os.fstat(handle.fileno()).st_size)
 
 
 def _rename(temporary: Path, path: Path) -> None:

@@ -1,8 +1,10 @@
-"""Suite-wide settings: Qt offscreen, logs and catalogs never in the user's folders."""
+"""Suite-wide settings: Qt offscreen, logs and catalogs never in the user's folders, the
+memory budget never the developer's."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,17 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("MODELDESK_CATALOG", str(home / "catalog.sqlite"))
     monkeypatch.setenv("MODELDESK_LOG_DIR", str(home / "logs"))
+    monkeypatch.delenv("MODELDESK_MEMORY_BUDGET_MB", raising=False)
+
+
+@pytest.fixture
+def fresh_image_cache() -> Iterator[None]:
+    """No decoded tensor of an earlier test: this one decodes (or maps) for itself."""
+    from app.core.datasets import clear_image_cache
+
+    clear_image_cache()
+    yield
+    clear_image_cache()
 
 
 def shared_dataset(name: str) -> Path:

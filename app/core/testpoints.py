@@ -19,6 +19,8 @@ CHECKPOINT_WRITE = "checkpoint-write"
 """Inside ``atomic_write``: the temporary file is written, not yet renamed over the target."""
 CATALOG_WRITE = "catalog-write"
 """Inside a catalog write transaction, before its COMMIT."""
+DECODED_CACHE_WRITE = "decoded-cache-write"
+"""Inside the decoded image cache's write: the temporary file is complete, not yet renamed."""
 TRAINING_STEP = "training-step"
 """Inside a training step: after the forward and backward pass, before the optimiser step."""
 

@@ -4,7 +4,14 @@ No Qt here, and torch is imported only inside the functions that build tensors, 
 ``import app.core.datasets`` stays cheap for the GUI's first paint.
 """
 
-from app.core.datasets._image_cache import clear_image_cache, decode_count, default_channels
+from app.core.datasets._decoded_store import BUDGET_VARIABLE, DecodedCache, memory_budget
+from app.core.datasets._image_cache import (
+    DecodedImages,
+    clear_image_cache,
+    decode_count,
+    decode_images,
+    default_channels,
+)
 from app.core.datasets._images import to_array
 from app.core.datasets._inference import encode_for_inference
 from app.core.datasets._load import clear_dataset_cache, load_dataset
@@ -17,6 +24,7 @@ from app.core.datasets._preprocessing import (
 )
 from app.core.datasets._records import Dataset, DuplicateGroup, SkippedSample, TableOptions
 from app.core.datasets._report import ValidationReport, format_skipped_summary
+from app.core.datasets._rows import Rows
 from app.core.datasets._split import Split, split_dataset
 from app.core.datasets._subword import (
     SubwordPreprocessing,
@@ -28,13 +36,17 @@ from app.core.datasets._table_parse import normalise_delimiter
 from app.core.datasets._vocab import PAD_ID, UNK_ID, Vocabulary, tokenize
 
 __all__ = [
+    "BUDGET_VARIABLE",
     "PAD_ID",
     "UNK_ID",
     "Dataset",
+    "DecodedCache",
+    "DecodedImages",
     "DuplicateGroup",
     "ImagePreprocessing",
     "PreparedData",
     "Preprocessing",
+    "Rows",
     "SkippedSample",
     "Split",
     "SubwordPreprocessing",
@@ -46,12 +58,14 @@ __all__ = [
     "clear_dataset_cache",
     "clear_image_cache",
     "decode_count",
+    "decode_images",
     "default_channels",
     "encode_for_inference",
     "file_sha256",
     "fit_vocabulary",
     "format_skipped_summary",
     "load_dataset",
+    "memory_budget",
     "normalise_delimiter",
     "package_file",
     "prepare_data",

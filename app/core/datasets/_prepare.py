@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.core.datasets._image_cache import decoded_images, default_channels
+from app.core.datasets._decoded_store import DecodedCache
+from app.core.datasets._image_cache import decode_images, default_channels
 from app.core.datasets._names import shown
 from app.core.datasets._preprocessing import ImagePreprocessing, Preprocessing, TextPreprocessing
 from app.core.datasets._records import Dataset, Kind
+from app.core.datasets._rows import Rows
 from app.core.datasets._split import Split
 from app.core.datasets._subword import SubwordPreprocessing
 from app.core.datasets._tensors import channel_stats, encode_texts, normalize, stats_tensors
@@ -28,9 +30,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TensorSplit:
-    """One part of a split: stored inputs, int64 labels, int64 dataset sample indices."""
+    """One part of a split: stored inputs, int64 labels, int64 dataset sample indices.
 
-    inputs: torch.Tensor
+    ``inputs`` is ``Rows`` (read on demand) when the decoded images are memory-mapped."""
+
+    inputs: torch.Tensor | Rows
     labels: torch.Tensor
     indices: torch.Tensor
 
@@ -50,6 +54,7 @@ class PreparedData:
     preprocessing: Preprocessing
     features: bool = False
     """The inputs are a frozen backbone's cached outputs, not images or token ids."""
+    storage: str = ""  # where decoded images live, said to the user ("" for texts)
     _device_stats: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -92,11 +97,13 @@ class PreparedData:
 def prepare_data(dataset: Dataset, split: Split, *, image_size: int = 32,
                  channels: int | None = None, max_length: int = 64, min_freq: int = 1,
                  max_vocab: int = 20000,
-                 preprocessing: Preprocessing | None = None) -> PreparedData:
+                 preprocessing: Preprocessing | None = None,
+                 decoded_cache: DecodedCache | None = None) -> PreparedData:
     """Build tensors for ``split``; images are decoded once per (content, size, channels).
 
     With ``preprocessing`` the given size, channels and statistics (images) or vocabulary
-    and length (texts) are used as they are and the other arguments are ignored.
+    and length (texts) are used as they are and the other arguments are ignored. With
+    ``decoded_cache``, images over its memory budget are memory-mapped from its folder.
     """
     _check_split(dataset, split)
     if preprocessing is not None and preprocessing.kind != dataset.kind:
@@ -104,7 +111,7 @@ def prepare_data(dataset: Dataset, split: Split, *, image_size: int = 32,
                           f"{dataset.kind} dataset {shown(dataset.path)}")
     if dataset.kind == "image":
         fitted = preprocessing if isinstance(preprocessing, ImagePreprocessing) else None
-        return _prepare_images(dataset, split, image_size, channels, fitted)
+        return _prepare_images(dataset, split, image_size, channels, fitted, decoded_cache)
     if isinstance(preprocessing, SubwordPreprocessing):
         ids = preprocessing.encode(dataset.texts or ())
         return PreparedData("text", dataset.class_names, *_parts(dataset, split, ids),
@@ -114,7 +121,8 @@ def prepare_data(dataset: Dataset, split: Split, *, image_size: int = 32,
 
 
 def _prepare_images(dataset: Dataset, split: Split, size: int, channels: int | None,
-                    fitted: ImagePreprocessing | None) -> PreparedData:
+                    fitted: ImagePreprocessing | None,
+                    cache: DecodedCache | None = None) -> PreparedData:
     if fitted is not None:
         size, channels = fitted.image_size, fitted.channels
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
@@ -123,12 +131,13 @@ def _prepare_images(dataset: Dataset, split: Split, size: int, channels: int | N
     if channels not in (None, 1, 3):
         raise ConfigError(f"channels must be 1 or 3; got {channels!r}")
     channels = channels or default_channels(dataset)
-    images = decoded_images(dataset, size, channels)
-    parts = _parts(dataset, split, images)
+    images = decode_images(dataset, size, channels, cache)
+    parts = _parts(dataset, split, images.tensor, lazy=images.mapped)
     if fitted is None:
         mean, std = channel_stats(parts[0].inputs)
         fitted = ImagePreprocessing(size, channels, tuple(mean), tuple(std))
-    return PreparedData("image", dataset.class_names, *parts, preprocessing=fitted)
+    return PreparedData("image", dataset.class_names, *parts, preprocessing=fitted,
+                        storage=images.describe())
 
 
 def _prepare_texts(dataset: Dataset, split: Split, max_length: int, min_freq: int,
@@ -154,15 +163,17 @@ def fit_vocabulary(dataset: Dataset, split: Split, min_freq: int = 1,
     return Vocabulary.build((tokenize(texts[i]) for i in split.train), min_freq, max_vocab)
 
 
-def _parts(dataset: Dataset, split: Split,
-           inputs: torch.Tensor) -> tuple[TensorSplit, TensorSplit, TensorSplit]:
+def _parts(dataset: Dataset, split: Split, inputs: torch.Tensor,
+           lazy: bool = False) -> tuple[TensorSplit, TensorSplit, TensorSplit]:
+    """The three parts; ``lazy`` keeps row numbers into ``inputs`` instead of copying."""
     import torch
 
     labels = torch.tensor(dataset.labels, dtype=torch.int64)
     parts = []
     for indices in (split.train, split.val, split.test):
         index = torch.tensor(indices, dtype=torch.int64)
-        parts.append(TensorSplit(inputs[index], labels[index], index))
+        rows = Rows(inputs, index) if lazy else inputs[index]
+        parts.append(TensorSplit(rows, labels[index], index))
     return parts[0], parts[1], parts[2]
 
 

@@ -64,9 +64,11 @@ class EpochEnd:
 @dataclass(frozen=True)
 class Notice:
     """Something the person watching should know that does not change the run's course
-    (the catalog is locked by another program, and records wait in memory)."""
+    (the catalog is locked by another program, and records wait in memory); ``level`` is
+    ``"info"`` for a plain fact (where the decoded images live) or ``"warning"``."""
 
     text: str
+    level: str = "warning"
 
 
 @dataclass(frozen=True)

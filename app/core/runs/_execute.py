@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.catalog import Catalog
 from app.core.config import RunConfig
-from app.core.datasets import PreparedData, Preprocessing, prepare_data, split_dataset
+from app.core.datasets import (
+    DecodedCache,
+    PreparedData,
+    Preprocessing,
+    prepare_data,
+    split_dataset,
+)
 from app.core.engine import (
     Callback,
     CallbackList,
@@ -127,11 +133,11 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
     parent = resolve_parent(planned, catalog, run_id=run_id)  # init_from = a run (fine-tuning)
     parent_run_id = parent.run_id if parent is not None else parent_run_id
-    data, bundle, model = build_for(planned, uid, parent)
+    data, bundle, model = build_for(planned, uid, parent, decoded_cache=_decoded_cache(catalog))
     watchers = CallbackList(callbacks)
 
-    def notify(text: str) -> None:
-        watchers.on_notice(Notice(text))
+    def notify(text: str, level: str = "warning") -> None:
+        watchers.on_notice(Notice(text, level))
 
     if not resuming:
         dataset_id = patiently(lambda: catalog.register_dataset(
@@ -148,6 +154,8 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     assert run_id is not None
     if on_created is not None:
         on_created(run_id)
+    if data.storage:
+        notify(data.storage, "info")
     folder = RunFolder(catalog.run_dir(run_id))
     if resuming:
         folder.remove_temporaries()  # half-written files of the process that was killed
@@ -182,13 +190,20 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
     return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
 
 
+def _decoded_cache(catalog: Catalog) -> DecodedCache:
+    """Decoded images over the memory budget go to ``cache/`` beside the catalog file."""
+    return DecodedCache(catalog.path.parent / "cache")
+
+
 def build_for(planned: PlannedRun, uid: str | None = None, parent: ParentRun | None = None,
+              *, decoded_cache: DecodedCache | None = None,
               ) -> tuple[PreparedData, ModelBundle, nn.Module]:
     """The run's tensors, its model's bundle and the freshly seeded model with starting
     weights loaded and the backbone frozen: everything that can fail on bad input.
     With a ``parent`` (fine-tuning), its preprocessing encodes the data and its weights
-    start the model."""
-    data = _prepare(planned, parent.preprocessing if parent is not None else None)
+    start the model; ``decoded_cache`` holds images over the memory budget."""
+    data = _prepare(planned, parent.preprocessing if parent is not None else None,
+                    decoded_cache)
     bundle = ModelBundle(
         architecture=planned.spec.name, class_names=planned.dataset.class_names,
         build_options=_options(planned, data), preprocessing=data.preprocessing,
@@ -200,7 +215,8 @@ def build_for(planned: PlannedRun, uid: str | None = None, parent: ParentRun | N
     return data, bundle, model
 
 
-def _prepare(planned: PlannedRun, preprocessing: Preprocessing | None = None) -> PreparedData:
+def _prepare(planned: PlannedRun, preprocessing: Preprocessing | None = None,
+             decoded_cache: DecodedCache | None = None) -> PreparedData:
     config, spec = planned.config, planned.spec
     data = config.data
     split = split_dataset(planned.dataset, data.val_fraction, data.test_fraction, config.seed)
@@ -209,7 +225,7 @@ def _prepare(planned: PlannedRun, preprocessing: Preprocessing | None = None) ->
         preprocessing = packaged_preprocessing(spec, size, length)
     return prepare_data(planned.dataset, split, image_size=size, max_length=length,
                         min_freq=data.min_freq, max_vocab=data.max_vocab,
-                        preprocessing=preprocessing)
+                        preprocessing=preprocessing, decoded_cache=decoded_cache)
 
 
 def _options(planned: PlannedRun, data: PreparedData) -> dict[str, Any]:

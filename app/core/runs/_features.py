@@ -111,7 +111,7 @@ def _batches(inputs: torch.Tensor) -> list[torch.Tensor]:
     to the longest text of the dataset (attention costs grow with the padded length)."""
     import torch
 
-    if inputs.dim() == 2 and not inputs.is_floating_point():
+    if len(inputs.shape) == 2 and not inputs.dtype.is_floating_point:  # token ids
         order = torch.argsort(inputs.ne(0).sum(1), stable=True)
     else:
         order = torch.arange(len(inputs))

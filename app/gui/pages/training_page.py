@@ -148,7 +148,7 @@ class TrainingPage(QWidget):
         elif isinstance(event, Paused):
             self._on_paused(event.paused)
         elif isinstance(event, Notice):
-            self.messages.show_message("warning", f"Run {self.run_id}: {event.text}.")
+            self.messages.show_message(event.level, f"Run {self.run_id}: {event.text}.")
         elif isinstance(event, JobEnded):
             if event.outcome is not None:
                 self._on_outcome(event.outcome)

@@ -149,3 +149,22 @@ def test_augmentation_runs_the_frozen_backbone_every_epoch(images: Path,
                       callbacks=(Listen(),))
     assert outcome.status == "completed"
     assert not [n for n in notices if n.startswith("frozen backbone")]
+
+
+def test_memory_mapped_images_give_the_same_features(images: Path, tmp_path: Path) -> None:
+    """Over the memory budget the decoded images are mapped from a file; the features (and so
+    the cached-head training) are the same as from images in memory."""
+    from app.core.datasets import DecodedCache, clear_image_cache
+    from app.core.runs._features import with_cached_features
+
+    plan = planned(images, "efficientnet_lite0")
+    in_memory, _, model = build_for(plan)
+    clear_image_cache()  # else the decoded tensor of this process is reused
+    mapped, _, _ = build_for(plan, decoded_cache=DecodedCache(tmp_path / "cache",
+                                                              budget_bytes=0))
+    assert "memory-mapped" in mapped.storage
+    features = []
+    for data in (in_memory, mapped):
+        clear_feature_memory()
+        features.append(with_cached_features(data, model, torch.device("cpu"), "k", None).data)
+    assert torch.equal(features[0].train.inputs, features[1].train.inputs)

@@ -133,6 +133,8 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
     uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
     parent = resolve_parent(planned, catalog, run_id=run_id)  # init_from = a run (fine-tuning)
     parent_run_id = parent.run_id if parent is not None else parent_run_id
+    if parent is not None and not resuming:  # store the uid: ids differ between catalogs
+        config = config.replace(init_from=parent.uid)
     data, bundle, model = build_for(planned, uid, parent, decoded_cache=_decoded_cache(catalog))
     watchers = CallbackList(callbacks)
 

@@ -119,7 +119,8 @@ class RunCurves(QWidget):
                 plot.plot(xs, ys, name=name, pen=pen, connect="finite", symbol=symbol,
                           symbolSize=5, symbolBrush=color, symbolPen=color)
         if self._pending:  # 1 ms, not 0: the event loop paints and serves others in between
-            QTimer.singleShot(1, lambda: self._draw_next(generation))
+            # the widget as context: a timer outliving a closed page never calls into it
+            QTimer.singleShot(1, self, lambda: self._draw_next(generation))
         else:
             for plot in self.plots:
                 plot.enableAutoRange()

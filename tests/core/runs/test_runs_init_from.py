@@ -59,6 +59,9 @@ def test_the_child_records_its_parent_and_lineage_runs_both_ways(
     assert child.status == grandchild.status == "completed"
     assert (child.parent_run_id, child.parent_uid) == (parent_id, uid)
     assert catalog.get_run_record(grandchild.run_id).parent_run_id == child.run_id
+    # the stored config names the parent by its full uid (ids differ between catalogs)
+    assert catalog.get_run_record(grandchild.run_id).config["init_from"] == child.uid
+    assert catalog.get_run_record(child.run_id).config["init_from"] == uid
     down = catalog.lineage(parent_id)
     assert [run.id for run in down.descendants] == [child.run_id, grandchild.run_id]
     up = catalog.lineage(grandchild.run_id)

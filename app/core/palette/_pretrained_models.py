@@ -11,6 +11,7 @@ is built.
 from __future__ import annotations
 
 import os
+import threading
 
 import torch
 from torch import nn
@@ -23,6 +24,7 @@ for _switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
     os.environ.setdefault(_switch, "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+_IMPORT_LOCK = threading.Lock()
 EFFICIENTNET_FEATURES = 1280
 MINILM_FEATURES = 384
 
@@ -62,7 +64,12 @@ class _MiniLMFeatures(nn.Module):
 
     def __init__(self, config_path: str) -> None:
         super().__init__()
-        from transformers import BertConfig, BertModel
+        # The modules themselves, not transformers' lazy top-level names: two threads
+        # resolving those at once (the window counts two models' sizes in parallel) made one
+        # fail with "cannot import name 'BertConfig'". A lock keeps first imports serial.
+        with _IMPORT_LOCK:
+            from transformers.models.bert.configuration_bert import BertConfig
+            from transformers.models.bert.modeling_bert import BertModel
 
         self.encoder = BertModel(BertConfig.from_json_file(config_path),
                                  add_pooling_layer=False)

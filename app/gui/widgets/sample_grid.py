@@ -14,15 +14,14 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QObject,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     Signal,
-    Slot,
 )
 from PySide6.QtGui import QColor, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QListView, QWidget
+
+from app.gui.workers import run_in_background
 
 THUMB = 72
 CELL = QSize(THUMB + 64, THUMB + 44)  # room for a two-line caption under each thumbnail
@@ -40,23 +39,14 @@ class SampleItem:
     highlight: str | None = None  # a colour name for the caption, e.g. "#D55E00" for errors
 
 
-class _ThumbnailSignals(QObject):
-    loaded = Signal(int, int, QImage)  # generation, row, image
-
-
-class _ThumbnailJob(QRunnable):
-    def __init__(self, generation: int, row: int, path: Path, signals: _ThumbnailSignals) -> None:
-        super().__init__()
-        self.generation, self.row, self.path, self.signals = generation, row, path, signals
-
-    def run(self) -> None:
-        reader = QImageReader(str(self.path))
-        reader.setAutoTransform(True)
-        size = reader.size()
-        if size.isValid():
-            reader.setScaledSize(size.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
-        self.signals.loaded.emit(self.generation, self.row, image)
+def read_thumbnail(path: Path) -> QImage:
+    """The image at ``path`` scaled to fit ``THUMB`` (a null image when unreadable)."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid():
+        reader.setScaledSize(size.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
 
 
 class SampleModel(QAbstractListModel):
@@ -66,8 +56,6 @@ class SampleModel(QAbstractListModel):
         self._pixmaps: dict[int, QPixmap] = {}
         self._requested: set[int] = set()
         self._generation = 0
-        self._signals = _ThumbnailSignals(self)
-        self._signals.loaded.connect(self._on_loaded)
         self._placeholder: QPixmap | None = None
         self.thumbnails_loaded = 0
 
@@ -108,8 +96,13 @@ class SampleModel(QAbstractListModel):
             return pixmap
         if row not in self._requested:
             self._requested.add(row)
-            job = _ThumbnailJob(self._generation, row, path, self._signals)
-            QThreadPool.globalInstance().start(job)
+            # through run_in_background: its relay belongs to this model, so a page closed
+            # while thumbnails decode drops their results instead of delivering into a
+            # deleted object (a signals object per job once crashed the window that way)
+            generation = self._generation
+            run_in_background(self, lambda: read_thumbnail(path),
+                              lambda image: self._on_loaded(generation, row, image),
+                              lambda _message: self._on_loaded(generation, row, QImage()))
         return self._loading_pixmap()
 
     def _loading_pixmap(self) -> QPixmap:
@@ -118,7 +111,6 @@ class SampleModel(QAbstractListModel):
             self._placeholder.fill(QColor("#eef1f4"))
         return self._placeholder
 
-    @Slot(int, int, QImage)
     def _on_loaded(self, generation: int, row: int, image: QImage) -> None:
         if generation != self._generation or row >= len(self.items):
             return

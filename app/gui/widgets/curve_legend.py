@@ -15,7 +15,9 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 LEGEND_WIDTH = 190
+_TEXT_WIDTH = LEGEND_WIDTH - 56  # the marker, margins and a scroll bar
 _KEY_COLOR = "#444444"
+_FULL = Qt.ItemDataRole.UserRole + 1
 
 
 def line_icon(color: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QIcon:
@@ -34,8 +36,8 @@ class CurveLegend(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFixedWidth(LEGEND_WIDTH)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setWordWrap(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setStyleSheet("QListWidget { border: none; background: transparent; }")
@@ -48,16 +50,19 @@ class CurveLegend(QListWidget):
         tell apart (one run, one metric per panel)."""
         self.clear()
         if len(runs) > 1:
-            for run_id, (color, label) in runs.items():
-                item = QListWidgetItem(line_icon(color), label)
-                item.setToolTip(label)
-                item.setData(Qt.ItemDataRole.UserRole, run_id)
-                self.addItem(item)
+            for color, label in runs.values():
+                self._add(line_icon(color), label, label)
         for title, style in styles:
-            item = QListWidgetItem(line_icon(_KEY_COLOR, style), title)
-            item.setToolTip(f"line style of {title}")
-            self.addItem(item)
+            self._add(line_icon(_KEY_COLOR, style), title, f"line style of {title}")
         self.setVisible(self.count() > 0)
 
     def labels(self) -> list[str]:
-        return [self.item(row).text() for row in range(self.count())]
+        """The entries' full texts (shown elided to the list's width)."""
+        return [self.item(row).data(_FULL) for row in range(self.count())]
+
+    def _add(self, icon: QIcon, text: str, tip: str) -> None:
+        shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, _TEXT_WIDTH)
+        item = QListWidgetItem(icon, shown)
+        item.setData(_FULL, text)
+        item.setToolTip(tip)
+        self.addItem(item)

@@ -27,6 +27,7 @@ examples:
   main.py --batch resources/samples/experiments.toml
   main.py --inspect resources/samples/topics.csv --json report.json
   main.py --resume 12
+  main.py --reproduce 12                     train run 12's stored config again as a new run
   main.py my-experiments.toml               open the window and offer to queue the file's runs
   main.py --self-test                        check an installation end to end (about a minute)
 
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="validate a dataset and print its report without training")
     mode.add_argument("--resume", metavar="RUN_ID", type=int,
                       help="continue a stopped or interrupted run from its last checkpoint")
+    mode.add_argument("--reproduce", metavar="RUN",
+                      help="train a run (its id, or 6+ digits of its uid) again from its stored "
+                           "config and dataset, as a new run linked to it")
     mode.add_argument("--self-test", action="store_true",
                       help="open the window offscreen, train the bundled sample for one epoch "
                            "into a temporary catalog and exit 0 if everything worked")
@@ -92,7 +96,8 @@ def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace
         stray = [flag(dest) for dest in _INSPECT_ONLY if given(dest)]
         if stray:
             parser.error(f"{stray[0]} only works with --inspect PATH")
-    mode = next((flag(d) for d in ("batch", "inspect", "resume", "self_test") if given(d)), None)
+    modes = ("batch", "inspect", "resume", "reproduce", "self_test")
+    mode = next((flag(d) for d in modes if given(d)), None)
     if mode and args.dataset:
         parser.error(f"{mode} takes no DATASET argument (got {args.dataset!r}); open a dataset "
                      "in the window with main.py DATASET")
@@ -114,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inspect(args)
         if args.resume is not None:
             return _resume(args)
+        if args.reproduce is not None:
+            return _reproduce(args)
         if args.self_test:
             return _self_test()
         return _gui(args)
@@ -188,3 +195,9 @@ def _resume(args: argparse.Namespace) -> int:
     from app.batch import resume_run
 
     return resume_run(args.resume, _catalog_path(args))
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from app.batch import reproduce_run
+
+    return reproduce_run(args.reproduce, _catalog_path(args))

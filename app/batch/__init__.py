@@ -5,6 +5,7 @@ from app.batch._runner import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_RUN_FAILED,
+    reproduce_run,
     resume_run,
     run_batch,
     stop_on_interrupt,
@@ -12,5 +13,5 @@ from app.batch._runner import (
 from app.batch._summary import format_table, summary_records, write_summary_json
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT_RUN_FAILED", "format_table",
-           "resume_run", "run_batch", "stop_on_interrupt", "summary_records",
+           "reproduce_run", "resume_run", "run_batch", "stop_on_interrupt", "summary_records",
            "write_summary_json"]

@@ -17,12 +17,12 @@ from typing import TextIO
 
 from app.batch._console import ConsoleProgress
 from app.batch._summary import check_summary_path, format_table, write_summary_json
-from app.core.catalog import Catalog
+from app.core.catalog import Catalog, RunRecord
 from app.core.engine import RunControl
 from app.core.errors import CatalogError, ModelDeskError
 from app.core.experiments import read_experiments
-from app.core.jobs import ResumeJob
-from app.core.runs import RunOutcome, recover_interrupted
+from app.core.jobs import ReproduceJob, ResumeJob
+from app.core.runs import RunOutcome, plan_reproduction, recover_interrupted
 from app.core.statuses import COMPLETED, STOPPED
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -86,6 +86,49 @@ def resume_run(run_id: int, catalog_path: Path, *, out: TextIO | None = None) ->
     if outcome.status == STOPPED:
         return EXIT_INTERRUPTED
     return EXIT_OK if outcome.status == COMPLETED else EXIT_RUN_FAILED
+
+
+def reproduce_run(reference: str, catalog_path: Path, *, out: TextIO | None = None,
+                  err: TextIO | None = None) -> int:
+    """``--reproduce``: train a run's stored config again as a new run linked to it.
+
+    The run, its dataset and any ``init_from`` run are checked against the catalog opened
+    read-only first, so a bad reference exits 2 (``ModelDeskError``) with the file untouched.
+    A changed dataset is a warning line on stderr before training, and the run goes on.
+    """
+    out, err = out or sys.stdout, err or sys.stderr
+    if not Path(catalog_path).is_file():  # never create an empty catalog for a typo
+        raise CatalogError(f"cannot reproduce run {reference}: no catalog at {catalog_path}; "
+                           "check --catalog or $MODELDESK_CATALOG")
+    reproduction = plan_reproduction(Catalog(catalog_path, read_only=True), reference)
+    original = reproduction.original
+    catalog = Catalog(catalog_path)
+    _say_recovered(catalog, out)
+    print(f"reproducing run {original.id} ({original.name}, uid {original.uid[:8]}) from its "
+          f"stored config; catalog {catalog_path}", file=out, flush=True)
+    if reproduction.dataset_changed:
+        print(f"warning: {reproduction.warning()}", file=err, flush=True)
+    control = RunControl()
+    with stop_on_interrupt(control):
+        outcome = ReproduceJob(original.id).run(
+            catalog, callbacks=(ConsoleProgress(f"reproduce run {original.id}", out),),
+            control=control)
+    print(f"run {outcome.run_id} reproduces run {original.id}: {_compared(original, outcome)}",
+          file=out, flush=True)
+    if outcome.status == STOPPED:
+        print(f"interrupted: run {outcome.run_id} saved as stopped; resume it with --resume "
+              f"{outcome.run_id}", file=err)
+        return EXIT_INTERRUPTED
+    return EXIT_OK if outcome.status == COMPLETED else EXIT_RUN_FAILED
+
+
+def _compared(original: RunRecord, outcome: RunOutcome) -> str:
+    """Test accuracy of both, so the console says at once whether they match."""
+    def accuracy(value: float | None) -> str:
+        return "-" if value is None else f"{value:.4%}"
+
+    return (f"test accuracy {accuracy(outcome.test_accuracy)} "
+            f"(original {accuracy(original.test_accuracy)}), {outcome.status}")
 
 
 def _say_recovered(catalog: Catalog, out: TextIO) -> None:

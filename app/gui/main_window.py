@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
         self.pages["Models"].train_requested.connect(lambda: self.show_page("Training"))
         self.pages["Catalog"].compare_requested.connect(self._on_compare_requested)
         self.pages["Catalog"].fine_tune_requested.connect(lambda _id: self.show_page("Models"))
+        self.pages["Catalog"].settings_used.connect(lambda _id: self.show_page("Models"))
+        self.pages["Catalog"].reproduce_queued.connect(lambda _id: self.show_page("Training"))
         self.nav.setCurrentRow(0)
         body = QWidget()
         layout = QHBoxLayout(body)

@@ -19,6 +19,7 @@ from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset
 from app.core.errors import ModelDeskError
 from app.core.palette import default_model, get_spec
+from app.core.runs import names_run
 from app.gui.settings import Settings
 from app.gui.workers import run_in_background
 
@@ -26,6 +27,10 @@ SPLIT_KEYS = ("val_fraction", "test_fraction", "seed")
 NOT_CARRIED = ("dataset", "model", "model_options", "name", "weights", "text_column",
                "label_column", "delimiter", "has_header")
 """A run's settings that ``fine_tune`` leaves to the open dataset and the new run."""
+OWN_TO_A_RUN = ("dataset", "model", "model_options", "name", "text_column", "label_column",
+                "delimiter", "has_header")
+"""What ``use_settings`` does not copy as a value: the dataset and its table options (opened
+instead), the architecture and its options (set as such) and the run's own name."""
 
 
 class AppState(QObject):
@@ -141,6 +146,28 @@ class AppState(QObject):
         fits = self.dataset is not None and self.dataset.kind == get_spec(run.model).kind
         if not fits and not self.loading and run.dataset_path:
             self.open_dataset(run.dataset_path, TableOptions.from_config(config.data))
+
+    def use_settings(self, run: RunRecord) -> None:
+        """Put every setting of ``run`` (any run: a search trial too) into the form, to iterate
+        by hand: its architecture, options, training values and starting point as stored,
+        and its dataset, opened unless that is the one already open."""
+        config = RunConfig.from_stored(run.config, where=f"run {run.id}")
+        values = {k: v for k, v in config.values().items() if k not in OWN_TO_A_RUN}
+        self.model_name = config.model.architecture
+        self.model_options = dict(config.model.options)
+        self.values.update(values)
+        parent = config.model.init_from
+        self.fine_tune_label = ("" if not names_run(parent) else f"run {run.parent_run_id}"
+                                if run.parent_run_id is not None else f"uid {str(parent)[:8]}")
+        self._remember()
+        self.model_changed.emit(self.model_name)
+        self.values_changed.emit()
+        self.fine_tune_changed.emit(self.fine_tune_label)
+        options = TableOptions.from_config(config.data)
+        wanted = Path(config.data.dataset).resolve()
+        open_now = self.dataset is not None and Path(self.dataset.path).resolve() == wanted
+        if not (open_now and options == self.table_options) or self.loading:
+            self.open_dataset(config.data.dataset, options)
 
     def start_fresh(self) -> None:
         """Forget the run to fine-tune: the next run starts from the entry's own weights."""

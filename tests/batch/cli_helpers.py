@@ -132,3 +132,11 @@ def shared_dataset(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (it exists only beside the team's checkout)")
     return path
+
+
+def assert_one_error_line(result: CliResult, fragments: tuple[str, ...]) -> None:
+    """Exit 2 with a single ``error:`` line holding every fragment, and no traceback."""
+    assert result.code == 2, result.both
+    line = result.err.strip()
+    assert line.startswith("error: ") and "\n" not in line and "Traceback" not in result.both
+    assert all(fragment in line for fragment in fragments), line

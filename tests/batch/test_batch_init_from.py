@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_helpers import CliRunner, catalog_state, write_toml
+from cli_helpers import CliRunner, assert_one_error_line, catalog_state, write_toml
 from factories import write_text_table
 
 from app.core.catalog import Catalog
@@ -71,10 +71,7 @@ def test_a_bad_reference_exits_2_and_writes_nothing(
 
     result = cli("--batch", experiments, "--catalog", existing_catalog)
 
-    assert result.code == 2, result.both
-    line = result.err.strip()
-    assert line.startswith("error: ") and "\n" not in line and "Traceback" not in result.both
-    assert all(fragment in line for fragment in fragments), line
+    assert_one_error_line(result, fragments)
     assert catalog_state(existing_catalog) == before
     assert sorted(p.name for p in existing_catalog.parent.rglob("*") if p.is_dir()) == folders
 

@@ -80,8 +80,8 @@ def test_curves_one_per_run_and_metric_in_run_colours(qtbot, page, runs) -> None
         items = plot.getPlotItem().listDataItems()
         assert sorted(item.opts["pen"].color().name().upper() for item in items) == \
             sorted(run_color(r).upper() for r in (ids["a"], ids["b"]))
-        legend = [label.text for _, label in plot.getPlotItem().legend.items]
-        assert legend == [f"#{ids['a']} topics a", f"#{ids['b']} topics b"]
+        assert plot.getPlotItem().legend is None  # no legend inside the plot area
+    assert page.curves.legend.labels() == [f"#{ids['a']} topics a", f"#{ids['b']} topics b"]
     xs, ys = page.curves.curve_data(ids["a"], "val_loss")
     assert list(xs) == [1.0, 2.0]
 

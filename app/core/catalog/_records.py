@@ -192,6 +192,8 @@ class RunRecord:
     """When the training process last said it is alive (``mark_running``, ``heartbeat``)."""
     health: str | None = None
     """A short verdict on the run's learning (``"not learning"``), or ``None``."""
+    reproduces_run_id: int | None = None
+    """The run this one reproduces (re-ran from its stored config), or ``None``."""
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,7 @@ RUN_COLUMNS: tuple[str, ...] = (
     "message", "environment", "pid", "hostname", "best_val_metric_name", "best_val_metric",
     "best_epoch", "final_train_loss", "final_val_loss", "final_val_accuracy", "test_accuracy",
     "test_macro_f1", "test_metrics", "notes", "run_dir", "trashed_at", "uid", "study_id",
-    "trial_number", "heartbeat_at", "health",
+    "trial_number", "heartbeat_at", "health", "reproduces_run_id",
 )  # fmt: skip
 
 

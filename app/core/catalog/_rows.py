@@ -49,6 +49,8 @@ class RunRow:
     trial_number: int | None
     parent_run_id: int | None = None
     """The run this one was fine-tuned from (Compare adds it in one click)."""
+    reproduces_run_id: int | None = None
+    """The run this one reproduces, or ``None``."""
 
     @property
     def dataset_name(self) -> str:

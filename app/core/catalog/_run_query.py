@@ -69,6 +69,7 @@ class RunQuery:
     trashed: bool = False
     study_id: int | None = None
     parent_run_id: int | None = None
+    reproduces_run_id: int | None = None
     has_artifact: str | None = None
     uid: str | None = None
     health: str | tuple[str, ...] | None = None
@@ -126,7 +127,8 @@ class RunQuery:
             if words:
                 clauses.append(f"r.{column} IN (SELECT value FROM json_each(:{column}_words))")
                 params[f"{column}_words"] = json.dumps(list(words))
-        for column in ("model", "dataset_id", "study_id", "parent_run_id", "uid"):
+        for column in ("model", "dataset_id", "study_id", "parent_run_id", "reproduces_run_id",
+                       "uid"):
             value = getattr(self, column)
             if value is not None:
                 clauses.append(f"r.{column} = :{column}")

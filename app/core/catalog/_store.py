@@ -129,11 +129,13 @@ class Catalog(CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
         uid: str | None = None,
         study_id: int | None = None,
         trial_number: int | None = None,
+        reproduces_run_id: int | None = None,
     ) -> int:
         """Add a run and return its id (ids are never reused, even after deletes).
 
         ``uid`` is generated unless given (a run copied from another catalog keeps its own);
-        the run's folder is named by it. ``study_id``/``trial_number`` make the run a trial.
+        the run's folder is named by it. ``study_id``/``trial_number`` make the run a trial;
+        ``reproduces_run_id`` names the run it re-runs from that run's stored config.
         The calling process's id and host name are recorded, so a queued run whose creator
         died is found by ``interrupted_runs``.
 
@@ -153,6 +155,7 @@ class Catalog(CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
             "parent_run_id": parent_run_id,
             "study_id": None if study_id is None else int(study_id),
             "trial_number": None if trial_number is None else int(trial_number),
+            "reproduces_run_id": None if reproduces_run_id is None else int(reproduces_run_id),
             "config": self._json(config, "run config"),
             "seed": seed,
             "total_epochs": total_epochs,
@@ -164,8 +167,9 @@ class Catalog(CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
         }
         with self._write() as db:
             self._dataset(db, dataset_id)
-            if parent_run_id is not None:
-                self._require_run(db, parent_run_id)
+            for linked in (parent_run_id, reproduces_run_id):
+                if linked is not None:
+                    self._require_run(db, linked)
             if study_id is not None:
                 self._require_study(db, study_id)
             taken = db.execute("SELECT id FROM runs WHERE uid = ?", [run_uid]).fetchone()
@@ -307,7 +311,7 @@ class Catalog(CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
 
         Rows go first: a crash in between leaves an orphan folder (ids are never reused, so it
         collides with nothing), never a row pointing at deleted files. Children fine-tuned
-        from this run keep existing with ``parent_run_id`` cleared.
+        from this run, and its reproductions, keep existing with the link cleared.
         """
         with self._write() as db:
             folder = self._run(db, run_id).run_dir

@@ -1,9 +1,9 @@
 """Jobs: the units of work the window's queue and batch mode run, one after another.
 
 A job knows how to plan itself (fail early on bad input, before the catalog is touched) and
-how to run into a catalog with the caller's callbacks and stop token. Training a config and
-resuming a run are jobs now; a search or a run launched in a subprocess are further kinds with
-the same two methods.
+how to run into a catalog with the caller's callbacks and stop token. Training a config,
+resuming a run and reproducing one are jobs now; a search or a run launched in a subprocess
+are further kinds with the same two methods.
 """
 
 from __future__ import annotations
@@ -14,9 +14,17 @@ from pathlib import Path
 
 from app.core.catalog import Catalog
 from app.core.config import RunConfig
-from app.core.engine import Callback, RunControl
+from app.core.engine import Callback, CallbackList, Notice, RunControl
 from app.core.jobs._study import Trial, after_trial
-from app.core.runs import PlannedRun, RunOutcome, execute, plan_run, preflight, resume
+from app.core.runs import (
+    PlannedRun,
+    RunOutcome,
+    execute,
+    plan_reproduction,
+    plan_run,
+    preflight,
+    resume,
+)
 
 OnCreated = Callable[[int], None]
 
@@ -96,3 +104,34 @@ class ResumeJob(Job):
         if study_id is not None:  # a trial resumed: the study's best and status may change
             after_trial(catalog, study_id)
         return outcome
+
+
+@dataclass(frozen=True)
+class ReproduceJob(Job):
+    """Train a catalog run's stored config again as a new run that records ``reproduces``.
+
+    Planned against the catalog it runs in (the run, its dataset and any ``init_from`` run
+    are looked up there). A changed dataset fingerprint is a warning ``Notice`` before
+    training, not an error: callers that can ask first do so (``plan_reproduction``).
+    """
+
+    run_id: int
+
+    @property
+    def label(self) -> str:
+        return f"reproduce run {self.run_id}"
+
+    def plan(self, catalog: Catalog | str | Path | None = None) -> PlannedRun | None:
+        if not isinstance(catalog, Catalog):
+            return None  # planned against the catalog when it runs
+        return plan_reproduction(catalog, self.run_id).planned
+
+    def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
+            control: RunControl | None = None,
+            on_created: OnCreated | None = None) -> RunOutcome:
+        reproduction = plan_reproduction(catalog, self.run_id)
+        if reproduction.dataset_changed:
+            CallbackList(callbacks).on_notice(Notice(reproduction.warning(), "warning"))
+        return execute(reproduction.planned, catalog, callbacks=callbacks, control=control,
+                       on_created=on_created, reproduces_run_id=reproduction.original.id,
+                       name=reproduction.name)

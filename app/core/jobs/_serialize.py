@@ -8,13 +8,15 @@ from typing import Any
 
 from app.core.config import RunConfig
 from app.core.errors import ConfigError
-from app.core.jobs._jobs import Job, ResumeJob, TrainJob
+from app.core.jobs._jobs import Job, ReproduceJob, ResumeJob, TrainJob
 from app.core.jobs._study import StudyPlan, Trial
 
 
 def job_to_json(job: Job) -> dict[str, Any]:
     if isinstance(job, ResumeJob):
         return {"kind": "resume", "run_id": job.run_id}
+    if isinstance(job, ReproduceJob):
+        return {"kind": "reproduce", "run_id": job.run_id}
     if isinstance(job, TrainJob):
         trial = None
         if job.trial is not None:
@@ -33,11 +35,11 @@ def job_from_json(data: Any) -> Job:
     if not isinstance(data, Mapping):
         raise ConfigError("a saved job must be a JSON object")
     kind = data.get("kind")
-    if kind == "resume":
+    if kind in ("resume", "reproduce"):
         run_id = data.get("run_id")
         if isinstance(run_id, bool) or not isinstance(run_id, int):
-            raise ConfigError(f"a saved resume job needs a run id, got {run_id!r}")
-        return ResumeJob(run_id)
+            raise ConfigError(f"a saved {kind} job needs a run id, got {run_id!r}")
+        return ResumeJob(run_id) if kind == "resume" else ReproduceJob(run_id)
     if kind == "train":
         where = str(data.get("where") or "")
         config = RunConfig.from_stored(data.get("config") or {}, where=where or "saved job")

@@ -75,6 +75,7 @@ class RunOutcome:
     finished: RunFinished
     parent_run_id: int | None = None
     parent_uid: str | None = None
+    reproduces_run_id: int | None = None
 
     @property
     def status(self) -> str:
@@ -122,13 +123,18 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
             control: RunControl | None = None, run_id: int | None = None,
             parent_run_id: int | None = None, study_id: int | None = None,
             trial_number: int | None = None, strategy: Strategy | None = None,
-            on_created: Callable[[int], None] | None = None) -> RunOutcome:
+            on_created: Callable[[int], None] | None = None,
+            reproduces_run_id: int | None = None, name: str | None = None) -> RunOutcome:
     """Train ``planned`` into ``catalog``; ``run_id`` resumes that run from its checkpoint.
+
+    ``reproduces_run_id`` links a reproduction to the run it re-runs; ``name`` replaces the
+    planned name in the catalog (the config keeps its own, so it stays the original's).
 
     Everything that can fail on bad input (data, options, starting weights) is checked before
     the catalog run is created. ``on_created`` hears the catalog run id as soon as it exists.
     """
     config, dataset = planned.config, planned.dataset
+    name = name or planned.name
     resuming = run_id is not None
     uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
     parent = resolve_parent(planned, catalog, run_id=run_id)  # init_from = a run (fine-tuning)
@@ -148,10 +154,11 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
             class_counts=dict(dataset.report.class_counts), num_samples=len(dataset.labels),
             report=dataset.report.to_dict()), catalog.path, notify, what="the dataset")
         run_id = patiently(lambda: catalog.create_run(
-            name=planned.name, model=planned.spec.name, dataset_id=dataset_id,
+            name=name, model=planned.spec.name, dataset_id=dataset_id,
             config=config.to_dict(), seed=config.seed, total_epochs=config.training.epochs,
             environment=environment(), parent_run_id=parent_run_id, uid=uid,
-            study_id=study_id, trial_number=trial_number), catalog.path, notify,
+            study_id=study_id, trial_number=trial_number,
+            reproduces_run_id=reproduces_run_id), catalog.path, notify,
             what="the new run")
     assert run_id is not None
     if on_created is not None:
@@ -167,9 +174,10 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
                       callbacks=(*writers, *callbacks), control=control, strategy=strategy)
     result = trainer.fit(resume_from=_resume_state(folder) if resuming else None)
     finished = RunFinished(**{k: v for k, v in vars(result).items() if k != "test_predictions"})
-    return RunOutcome(run_id=run_id, uid=uid, name=planned.name, model=planned.spec.name,
+    return RunOutcome(run_id=run_id, uid=uid, name=name, model=planned.spec.name,
                       fingerprint=dataset.fingerprint, finished=finished,
-                      parent_run_id=parent_run_id, parent_uid=parent.uid if parent else None)
+                      parent_run_id=parent_run_id, parent_uid=parent.uid if parent else None,
+                      reproduces_run_id=reproduces_run_id)
 
 
 def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),

@@ -21,6 +21,7 @@ from app.core.engine import load_weights
 from app.core.errors import CatalogError, CheckpointError, ConfigError
 from app.core.models import ModelBundle, RunFolder, has_model, read_bundle
 from app.core.palette import ArchitectureSpec
+from app.core.runs._find_run import find_run
 
 if TYPE_CHECKING:
     from torch import nn
@@ -158,27 +159,7 @@ def _open(catalog: Catalog | str | Path | None, reference: str) -> Catalog:
 
 
 def _find(catalog: Catalog, reference: str) -> RunRecord:
-    """The one run ``reference`` names: a run id, or a uid prefix of six or more digits."""
-    found: dict[int, RunRecord] = {}
-    if reference.isdigit():
-        try:
-            run = catalog.get_run_record(int(reference))
-            found[run.id] = run
-        except CatalogError:
-            pass
-    if len(reference) >= 6:
-        found.update((run.id, run) for run in catalog.runs_by_uid_prefix(reference))
-    if not found:
-        raise ConfigError(
-            f"init_from = {reference}: {catalog.path} has no run with that id or uid; pick one "
-            "from the catalog (the run id, or at least the first 6 digits of its uid)",
-            fields=("init_from",))
-    if len(found) > 1:
-        listed = ", ".join(f"run {run.id} (uid {run.uid[:12]})" for run in found.values())
-        raise ConfigError(
-            f"init_from = {reference} is ambiguous: it matches {listed}; give more digits of "
-            "the uid", fields=("init_from",))
-    return next(iter(found.values()))
+    return find_run(catalog, reference, what=f"init_from = {reference}", fields=("init_from",))
 
 
 def _model_of(record: RunRecord, reference: str) -> tuple[ModelBundle, Path]:

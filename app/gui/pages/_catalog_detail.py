@@ -1,5 +1,5 @@
-"""The run detail panel: a header (colour, name, status, Resume, Fine-tune) over tabs for one
-run, its lineage among them.
+"""The run detail panel: a header (colour, name, status, Use these settings, Reproduce,
+Fine-tune, Resume) over tabs for one run, its lineage among them.
 
 ``show_run(run_id)`` loads the ``RunDetail`` (and whether the run can be resumed) on the
 thread pool, then the test results (per-sample predictions joined with the dataset, slower) in
@@ -22,6 +22,7 @@ from app.core.errors import ModelDeskError
 from app.core.jobs import ResumeJob
 from app.core.models import USABLE_MODEL
 from app.gui.colors import run_color
+from app.gui.pages._catalog_actions import RunActions
 from app.gui.pages._catalog_config import ConfigTab
 from app.gui.pages._catalog_lineage import LineageTab
 from app.gui.pages._catalog_metrics import MetricsTab
@@ -61,6 +62,8 @@ class RunDetailView(QWidget):
     failed = Signal(str)  # a tag or notes edit could not be saved
     fine_tune_requested = Signal(int)  # its settings went to AppState: show the Models page
     open_requested = Signal(int)  # a relative in the Lineage tab was clicked
+    settings_used = Signal(int)  # its settings went to AppState (no init_from): Models page
+    reproduce_queued = Signal(int)  # a reproduction of it is in the training queue
 
     def __init__(self, state: AppState, queue: TrainingQueue,
                  parent: QWidget | None = None) -> None:
@@ -84,9 +87,14 @@ class RunDetailView(QWidget):
                                          "and settings go to the Models page")
         self.fine_tune_button.clicked.connect(self._on_fine_tune)
         self.fine_tune_button.hide()
+        self.actions = RunActions(state, queue)
+        self.actions.settings_used.connect(self.settings_used)
+        self.actions.reproduce_queued.connect(self.reproduce_queued)
+        self.actions.failed.connect(self.failed)
         header = QHBoxLayout()
         header.addWidget(self.swatch)
         header.addWidget(self.title, 1)
+        header.addWidget(self.actions)
         header.addWidget(self.fine_tune_button)
         header.addWidget(self.resume_button)
         self.overview, self.config, self.metrics = OverviewTab(), ConfigTab(), MetricsTab()
@@ -116,7 +124,7 @@ class RunDetailView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._pending > 0
+        return self._pending > 0 or self.actions.planning
 
     # ----------------------------------------------------------------------------- API
     def show_run(self, run_id: int | None) -> None:
@@ -129,6 +137,7 @@ class RunDetailView(QWidget):
             self.swatch.setStyleSheet("")
             self.resume_button.hide()
             self.fine_tune_button.hide()
+            self.actions.show_for(None)
             return
         catalog = self.state.catalog
         self._background(lambda: _load_detail(catalog, run_id),
@@ -179,6 +188,7 @@ class RunDetailView(QWidget):
         self._show_lineage(lineage)
         usable = any(artifact.kind == USABLE_MODEL for artifact in detail.artifacts)
         self.fine_tune_button.setVisible(usable and run.trashed_at is None)
+        self.actions.show_for(run)
         has_test = bool(run.test_metrics) and run.test_metrics.get("accuracy") is not None
         if has_test:
             waiting = "Loading the test predictions…"

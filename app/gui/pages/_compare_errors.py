@@ -59,8 +59,7 @@ def sample_items(samples: Sequence[SampleResult], a_predictions: Mapping[int, tu
     return items
 
 
-def _run_chip(role: str, run: RunRecord) -> str:
-    color = run_color(run.id)
+def _run_chip(role: str, run: RunRecord, color: str) -> str:
     return (f"<b>{role}</b> <span style='color:{color}'>■</span> "
             f"<span style='color:{color}; font-weight:600'>#{run.id} {run.name}</span>")
 
@@ -72,6 +71,7 @@ class ErrorDiffView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.colors: Mapping[int, str] = {}  # the comparison's colours (assign_colors)
         self.runs_label = QLabel()
         self.runs_label.setTextFormat(Qt.TextFormat.RichText)
         self.swap_button = QPushButton("⇄ Swap A and B")
@@ -148,8 +148,9 @@ class ErrorDiffView(QWidget):
 
     def _show_runs(self, runs: Sequence[RunRecord]) -> None:
         if len(runs) == 2:
-            self.runs_label.setText(f"{_run_chip('A', runs[0])} &nbsp;&nbsp;vs&nbsp;&nbsp; "
-                                    f"{_run_chip('B', runs[1])}")
+            a, b = (_run_chip(role, run, self.colors.get(run.id) or run_color(run.id))
+                    for role, run in zip("AB", runs, strict=True))
+            self.runs_label.setText(f"{a} &nbsp;&nbsp;vs&nbsp;&nbsp; {b}")
         else:
             self.runs_label.setText("<b>Error diff</b>")
         self.swap_button.setEnabled(len(runs) == 2)

@@ -9,7 +9,7 @@ started from, in one click. It only shows what it is given (light ``RunRow`` rec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -59,6 +59,7 @@ class RunPicker(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._order: list[int] = []
+        self._colors: dict[int, str] = {}  # the comparison's colours of the checked runs
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter runs (name, model, tag)…")
         self.filter_edit.setClearButtonEnabled(True)
@@ -97,7 +98,8 @@ class RunPicker(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for run in runs:
-            item = QListWidgetItem(color_swatch(run_color(run.id)), run_label(run))
+            color = self._colors.get(run.id) or run_color(run.id)
+            item = QListWidgetItem(color_swatch(color), run_label(run))
             item.setData(_ID_ROLE, run.id)
             item.setData(_PARENT_ROLE, run.parent_run_id)
             item.setToolTip(f"{run_label(run)}\n{describe_run(run)}\n{run.dataset_path or ''}")
@@ -121,6 +123,14 @@ class RunPicker(QWidget):
         self.list.blockSignals(False)
         self._update_count()
         self.selection_changed.emit(list(self._order))
+
+    def set_colors(self, colors: Mapping[int, str]) -> None:
+        """Swatches in the comparison's colours for the runs it shows, own colours else."""
+        self._colors = dict(colors)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            run_id = item.data(_ID_ROLE)
+            item.setIcon(color_swatch(self._colors.get(run_id) or run_color(run_id)))
 
     def checked_ids(self) -> list[int]:
         return list(self._order)

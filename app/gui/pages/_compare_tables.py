@@ -61,6 +61,7 @@ class _RunTable(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.colors: Mapping[int, str] = {}  # the comparison's colours (assign_colors)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setAlternatingRowColors(True)
@@ -77,8 +78,9 @@ class _RunTable(QTableWidget):
     def set_run_columns(self, runs: Sequence[RunRecord]) -> None:
         self.setColumnCount(len(runs))
         for column, run in enumerate(runs):
-            header = QTableWidgetItem(color_swatch(run_color(run.id)), run_label(run))
-            header.setForeground(QBrush(QColor(run_color(run.id))))
+            color = self.colors.get(run.id) or run_color(run.id)
+            header = QTableWidgetItem(color_swatch(color), run_label(run))
+            header.setForeground(QBrush(QColor(color)))
             font = header.font()
             font.setBold(True)
             header.setFont(font)
@@ -98,7 +100,9 @@ class MetricsTable(_RunTable):
         super().__init__(parent)
         self.row_names: list[str] = []  # the core's metric names, one per row
 
-    def show_comparison(self, comparison: Comparison) -> None:
+    def show_comparison(self, comparison: Comparison,
+                        colors: Mapping[int, str] | None = None) -> None:
+        self.colors = dict(colors or {})
         self.clearContents()
         rows = comparison.metric_table
         self.set_run_columns(comparison.runs)
@@ -154,7 +158,9 @@ class ParamDiffView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-    def show_comparison(self, comparison: Comparison) -> None:
+    def show_comparison(self, comparison: Comparison,
+                        colors: Mapping[int, str] | None = None) -> None:
+        self.table.colors = dict(colors or {})
         diff = {key: values for key, values in comparison.param_diff.items()
                 if key not in HIDDEN_PARAMS}
         if not diff:

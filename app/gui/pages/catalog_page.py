@@ -59,6 +59,8 @@ def _export(catalog: Catalog, query: Any, sort: str, path: str | Path) -> int:
 class CatalogPage(QWidget):
     compare_requested = Signal(list)  # list[int]: run ids, in table order
     fine_tune_requested = Signal(int)  # a run's settings went to the Models page
+    settings_used = Signal(int)  # a run's settings went to the Models page, to iterate on
+    reproduce_queued = Signal(int)  # a reproduction of the run joined the training queue
     trash_emptied = Signal(object)  # TrashReport
     runs_trashed = Signal(list)  # list[int], after the catalog moved them to the trash
     runs_restored = Signal(list)  # list[int]
@@ -112,6 +114,8 @@ class CatalogPage(QWidget):
         layout.addWidget(self.splitter, 1)
         self.detail.failed.connect(self._show_error)
         self.detail.fine_tune_requested.connect(self.fine_tune_requested)
+        self.detail.settings_used.connect(self.settings_used)
+        self.detail.reproduce_queued.connect(self.reproduce_queued)
         self.detail.open_requested.connect(self.open_run)
         self.model.failed.connect(self._show_error)
         self.model.modelAboutToBeReset.connect(self._on_about_to_reset)

@@ -1,6 +1,7 @@
 """The Compare page: two or more runs side by side.
 
-Overlaid curves (one stable colour per run), a metrics table with the best value marked, the
+Overlaid curves (one colour per shown run, distinct for 24 runs: ``assign_colors``; the legend
+beside the plots, full names on hover), a metrics table with the best value marked, the
 parameters that differ, and for two runs on the same test split an error diff (the samples B
 fixed and broke relative to A). Reading the picker's runs, the comparison and the diff happens
 on the thread pool; results for a selection (or a list) that has since changed are dropped.
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, Comparison, RunRow
+from app.gui.colors import assign_colors
 from app.gui.pages._compare_errors import ErrorDiffResult, ErrorDiffView
 from app.gui.pages._compare_picker import RunPicker, run_label
 from app.gui.pages._compare_tables import MetricsTable, ParamDiffView
@@ -61,6 +63,7 @@ class ComparePage(QWidget):
         super().__init__(parent)
         self.state, self.queue = state, queue
         self.comparison: Comparison | None = None
+        self.colors: dict[int, str] = {}  # the checked runs' colours, kept while checked
         self._generation = 0
         self._listing = 0  # generation of the picker's list reads
         self._listed = 0  # the newest generation answered
@@ -198,6 +201,8 @@ class ComparePage(QWidget):
     def _on_selection_changed(self, run_ids: list[int]) -> None:
         self._generation += 1
         generation = self._generation
+        self.colors = assign_colors(run_ids, self.colors)
+        self.picker.set_colors(self.colors)
         self.status_label.hide()
         if len(run_ids) < 2:
             self.comparison = None
@@ -229,14 +234,15 @@ class ComparePage(QWidget):
             return
         self.comparison = comparison
         labels = {run.id: run_label(run) for run in comparison.runs}
-        self.curves.set_runs(comparison.curves, labels)
-        self.metrics.show_comparison(comparison)
-        self.params.show_comparison(comparison)
+        self.curves.set_runs(comparison.curves, labels, self.colors)
+        self.metrics.show_comparison(comparison, self.colors)
+        self.params.show_comparison(comparison, self.colors)
         self.comparison_shown.emit(comparison)
 
     def _on_error_diff(self, generation: int, result: ErrorDiffResult) -> None:
         if generation != self._generation:
             return
+        self.errors.colors = self.colors
         self.errors.show_result(result)
         self.error_diff_shown.emit(result)
 

@@ -2,9 +2,12 @@
 
 ``RunCurves(metric_keys)`` lays out one panel per entry of ``metric_keys``; an entry is a
 metric key (``"val_loss"``) or a tuple of keys drawn on one panel (``("train_loss",
-"val_loss")``). Each run is drawn in its stable ``run_color``; the keys of one panel differ by
-line style (solid, dashed, dotted). Keys ending in ``_step`` are plotted against the global
-step, all others against the epoch. NaN values (a diverged loss) leave gaps.
+"val_loss")``). Each run is drawn in the colour the caller assigned (``assign_colors``: distinct
+for 24 runs) or its own ``run_color``; the keys of one panel differ by line style (solid,
+dashed, dotted). Keys ending in ``_step`` are plotted against the global step, all others
+against the epoch. NaN values (a diverged loss) leave gaps. The legend is a list beside the
+plots (``CurveLegend``), never over them; hovering near a point shows the run's full name,
+the metric and the value (``hover_text``).
 
 Drawing one run's curves and legend entries costs pyqtgraph 10-20 ms, so ``set_runs`` draws
 the first run at once and the others one per event-loop turn: comparing ten runs never holds
@@ -17,13 +20,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QToolTip, QWidget
 
 from app.core.catalog import MetricPoint
 from app.gui.colors import run_color
+from app.gui.widgets.curve_legend import CurveLegend
 
 Histories = Mapping[int, Mapping[str, Sequence[MetricPoint]]]
+HOVER_PIXELS = 12  # how near (in pixels) the pointer must be to a point to name its run
 _STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
            Qt.PenStyle.DashDotLine)
 _TITLES = {
@@ -57,9 +62,17 @@ class RunCurves(QWidget):
         self._data: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
         self._pending: list[list[tuple]] = []  # per run still to draw: its curves' arguments
         self._generation = 0
-        layout = QGridLayout(self)
+        self._labels: dict[int, str] = {}
+        self.hover_text = ""  # what the pointer's tooltip says ("" when over no point)
+        self.legend = CurveLegend()
+        grid = QWidget()
+        layout = QGridLayout(grid)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(grid, 1)
+        outer.addWidget(self.legend)
         for number, keys in enumerate(self.panels):
             title = titles[number] if titles else " / ".join(metric_title(k) for k in keys)
             plot = pg.PlotWidget(background="w")
@@ -69,8 +82,9 @@ class RunCurves(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.2)
             for side in ("left", "bottom"):  # grid lines at major ticks only: the minor
                 plot.getAxis(side).setStyle(maxTickLevel=0)  # ones tripled the paint time
-            plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
             plot.setMinimumSize(160, 120)
+            plot.scene().sigMouseMoved.connect(
+                lambda pos, index=number: self._on_mouse_moved(index, pos))
             item = plot.getPlotItem()
             item.setDownsampling(auto=True, mode="peak")
             item.setClipToView(True)
@@ -78,16 +92,25 @@ class RunCurves(QWidget):
             layout.addWidget(plot, number // columns, number % columns)
 
     # ----------------------------------------------------------------------------- API
-    def set_runs(self, histories: Histories, labels: Mapping[int, str] | None = None) -> None:
-        """Draw these runs (``{run_id: {key: points}}``); ``labels`` name runs in legends.
+    def set_runs(self, histories: Histories, labels: Mapping[int, str] | None = None,
+                 colors: Mapping[int, str] | None = None) -> None:
+        """Draw these runs (``{run_id: {key: points}}``); ``labels`` name them in the legend
+        and on hover, ``colors`` (``assign_colors``) colour them (default: ``run_color``).
 
-        With one run the legend names only the metric; with several it names run and metric.
+        With one run the legend holds only the line styles of overlaid metrics; with several
+        it lists the runs too.
         """
         self.clear()
         several = len(histories) > 1
+        self._labels = {run_id: (labels or {}).get(run_id, f"run {run_id}")
+                        for run_id in histories}
+        shown = {run_id: ((colors or {}).get(run_id) or run_color(run_id), label)
+                 for run_id, label in self._labels.items()}
+        styles = {metric_title(key): _STYLES[index % len(_STYLES)]
+                  for keys in self.panels if len(keys) > 1 for index, key in enumerate(keys)}
+        self.legend.show_entries(shown, list(styles.items()))
         for run_id, history in histories.items():
-            color = run_color(run_id)
-            run_label = (labels or {}).get(run_id, f"run {run_id}")
+            color, run_label = shown[run_id]
             curves = []
             for plot, keys in zip(self.plots, self.panels, strict=True):
                 for index, key in enumerate(keys):
@@ -129,11 +152,46 @@ class RunCurves(QWidget):
         self._generation += 1
         self._pending = []
         self._data.clear()
+        self.hover_text = ""
+        self.legend.show_entries({}, [])
         for plot in self.plots:
             plot.clear()
-            legend = plot.getPlotItem().legend
-            if legend is not None:
-                legend.clear()
+
+    def describe_point(self, panel: int, scene_pos: QPointF) -> str:
+        """The run (full name), metric and value of the drawn point nearest ``scene_pos`` on
+        panel ``panel``, if one lies within ``HOVER_PIXELS``; else ""."""
+        view = self.plots[panel].getPlotItem().vb
+        if not view.sceneBoundingRect().contains(scene_pos):
+            return ""
+        at = view.mapSceneToView(scene_pos)
+        width, height = view.viewPixelSize()
+        if not width or not height:
+            return ""
+        nearest: tuple[float, str] | None = None
+        for (run_id, key), (xs, ys) in self._data.items():
+            if key not in self.panels[panel] or not len(xs):
+                continue
+            pixels = np.hypot((xs - at.x()) / width, (ys - at.y()) / height)
+            index = int(np.nanargmin(pixels)) if np.isfinite(pixels).any() else -1
+            if index >= 0 and pixels[index] <= HOVER_PIXELS and (
+                    nearest is None or pixels[index] < nearest[0]):
+                axis = "step" if key.endswith("_step") else "epoch"
+                text = (f"{self._labels.get(run_id, f'run {run_id}')}\n{metric_title(key)}: "
+                        f"{ys[index]:.4g} at {axis} {xs[index]:g}")
+                nearest = (float(pixels[index]), text)
+        return nearest[1] if nearest else ""
+
+    def _on_mouse_moved(self, panel: int, scene_pos: QPointF) -> None:
+        text = self.describe_point(panel, scene_pos)
+        if text == self.hover_text:
+            return
+        self.hover_text = text
+        plot = self.plots[panel]
+        if text:
+            where = plot.mapToGlobal(plot.mapFromScene(scene_pos))
+            QToolTip.showText(where, text, plot)
+        else:
+            QToolTip.hideText()
 
     def curve_data(self, run_id: int, key: str) -> tuple[np.ndarray, np.ndarray] | None:
         """The (x, y) arrays drawn for one run's metric, or ``None`` if it has none."""

@@ -44,11 +44,12 @@ def test_opening_a_v1_file_upgrades_it_and_keeps_every_row(v1_copy: Path):
 
     catalog = Catalog(v1_copy)
 
-    assert catalog.schema_version() == latest_version() == 4
+    assert catalog.schema_version() == latest_version()
     after = _dump(v1_copy)
-    # v2 appended trashed_at; v3 uid, study_id and trial_number; v4 heartbeat_at and health
-    assert [row[:-6] for row in after["runs"]] == before["runs"]
-    assert [(row[-6], *row[-4:]) for row in after["runs"]] == [(None,) * 5] * 3
+    # v2 appended trashed_at; v3 uid, study_id and trial_number; v4 heartbeat_at and health;
+    # v5 reproduces_run_id
+    assert [row[:-7] for row in after["runs"]] == before["runs"]
+    assert [(row[-7], *row[-5:]) for row in after["runs"]] == [(None,) * 6] * 3
     assert [row[:-2] for row in after["datasets"]] == before["datasets"]  # uid, report
     assert metric_points(v1_copy) == points  # rebuilt by v4, every point kept
     for table in ("artifacts", "tags"):

@@ -50,7 +50,8 @@ def upgraded_copy(asset: Asset, tmp_path: Path) -> tuple[Path, dict[str, list[tu
     return path, _dump(path)
 
 
-_ADDED = {"uid", "study_id", "trial_number", "heartbeat_at", "health", "report"}  # v3, v4
+_ADDED = {"uid", "study_id", "trial_number", "heartbeat_at", "health", "report",
+          "reproduces_run_id"}  # v3, v4, v5
 
 
 def _dump(path: Path) -> dict[str, list[tuple]]:
@@ -85,7 +86,7 @@ def test_upgrading_keeps_every_row_and_adds_distinct_uids(
 ):
     path, before = upgraded_copy
     catalog = Catalog(path)
-    assert catalog.schema_version() == latest_version() == 4
+    assert catalog.schema_version() == latest_version()
     after = _dump(path)
     if asset.version == 1:  # v2 appended trashed_at (NULL) to every run
         after["runs"] = [row[:-1] for row in after["runs"]]

@@ -60,10 +60,10 @@ def test_the_upgrade_keeps_every_point_and_its_timestamp(old_file: Path):
     before = metric_points(old_file)
     runs_before = table_rows(old_file, "runs")
     catalog = Catalog(old_file)
-    assert catalog.schema_version() == latest_version() == 4
+    assert catalog.schema_version() == latest_version()
     assert metric_points(old_file) == before
     assert [row[:len(runs_before[0])] for row in table_rows(old_file, "runs")] == runs_before
-    assert columns(old_file, "runs")[-2:] == ["heartbeat_at", "health"]
+    assert {"heartbeat_at", "health"} <= set(columns(old_file, "runs"))
     assert "report" in columns(old_file, "datasets")
     through_api = [
         (run_id, key, p.step, p.epoch, None if math.isnan(p.value) else p.value, p.timestamp)

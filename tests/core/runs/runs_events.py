@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.core.engine import Callback, EpochEnd, RunFinished, RunStarted, Snapshot, StepEnd
+from app.core.engine import (
+    Callback,
+    EpochEnd,
+    Notice,
+    RunFinished,
+    RunStarted,
+    Snapshot,
+    StepEnd,
+)
 from app.core.runs import PlannedRun
 
 Planner = Callable[..., PlannedRun]
@@ -34,6 +42,9 @@ class EventLog(Callback):
         self.events.append(("checkpoint", snapshot.epoch))
 
     def on_run_end(self, event: RunFinished) -> None:
+        self.events.append(event)
+
+    def on_notice(self, event: Notice) -> None:
         self.events.append(event)
 
     def of(self, kind: type) -> list[Any]:

@@ -1,0 +1,38 @@
+"""Finding the one catalog run a user names: a run id, or a uid prefix of six or more digits.
+
+``init_from`` and ``--reproduce`` take the same references, so they share this lookup and its
+messages; ``what`` is how the message names the reference (``init_from = 3``).
+"""
+
+from __future__ import annotations
+
+from app.core.catalog import Catalog, RunRecord
+from app.core.errors import CatalogError, ConfigError
+
+MIN_UID_PREFIX = 6
+
+
+def find_run(catalog: Catalog, reference: str, *, what: str,
+             fields: tuple[str, ...] = ()) -> RunRecord:
+    """The run ``reference`` names in ``catalog``; ``ConfigError`` (with ``fields``) when none
+    or several match."""
+    reference = str(reference).strip().lower()
+    found: dict[int, RunRecord] = {}
+    if reference.isdigit():
+        try:
+            run = catalog.get_run_record(int(reference))
+            found[run.id] = run
+        except CatalogError:
+            pass
+    if len(reference) >= MIN_UID_PREFIX:
+        found.update((run.id, run) for run in catalog.runs_by_uid_prefix(reference))
+    if not found:
+        raise ConfigError(
+            f"{what}: {catalog.path} has no run with that id or uid; pick one from the catalog "
+            f"(the run id, or at least the first {MIN_UID_PREFIX} digits of its uid)",
+            fields=fields)
+    if len(found) > 1:
+        listed = ", ".join(f"run {run.id} (uid {run.uid[:12]})" for run in found.values())
+        raise ConfigError(f"{what} is ambiguous: it matches {listed}; give more digits of the "
+                          "uid", fields=fields)
+    return next(iter(found.values()))

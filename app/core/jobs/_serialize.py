@@ -8,10 +8,10 @@ from typing import Any
 
 from app.core.config import RunConfig
 from app.core.errors import ConfigError
-from app.core.search import SearchPlan
 from app.core.jobs._jobs import Job, ResumeJob, TrainJob
 from app.core.jobs._search_job import SearchJob
 from app.core.jobs._study import StudyPlan, Trial
+from app.core.search import SearchPlan
 
 
 def job_to_json(job: Job | SearchJob) -> dict[str, Any]:

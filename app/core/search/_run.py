@@ -112,9 +112,9 @@ class _Loop:
         planned = self.plan.planned_trials
         if planned is not None and finished_count(self.study, self.catalog) >= planned:
             return "grid" if settings.sampler == "grid" and settings.trials is None else "trials"
-        if settings.timeout is not None:
-            if self.spent_before + time.monotonic() - self.started >= settings.timeout:
-                return "timeout"
+        elapsed = self.spent_before + time.monotonic() - self.started
+        if settings.timeout is not None and elapsed >= settings.timeout:
+            return "timeout"
         if settings.sampler == "grid" and self._next_grid_point() is None:
             return "grid"
         return None

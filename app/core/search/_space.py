@@ -28,6 +28,9 @@ UNSEARCHABLE = frozenset({
 """Run settings a search cannot vary: what the data is, where output goes, and ``monitor``
 (a trial's monitor is the search metric)."""
 _RANGE_KEYS = ("low", "high", "log", "step")
+_SYNONYMS = {"learning_rate": "lr", "architecture": "model", "arch": "model",
+             "batch": "batch_size", "epoch": "epochs"}
+"""Names other tools use, pointed at ours in the unknown-parameter message."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,9 @@ def _params_for(key: str, models: Sequence[str], where: str) -> tuple[list[Param
     known = {p.name: p for p in run_params()}
     if key not in known:
         close = difflib.get_close_matches(key, [*known, "model"], n=1)
+        if any(key in get_spec(m).option_names for m in models):
+            close = [OPTION_PREFIX + key]  # an architecture's option, written without prefix
+        close = [_SYNONYMS[key]] if key in _SYNONYMS else close
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise _error(where, key, f"is not a run parameter{hint}; a search varies run settings, "
                      "model, or \"model_options.<option>\"")

@@ -35,7 +35,7 @@ from app.core.search._events import (
 from app.core.search._optuna import load_study, make_sampler, storage_path
 from app.core.search._plan import KIND, SearchPlan
 from app.core.search._pruning import PruningCallback
-from app.core.search._space import _encode
+from app.core.search._space import encode_choice
 from app.core.search._trials import (
     FAILED_FATE,
     FATE,
@@ -199,7 +199,7 @@ class _Loop:
             if fate(frozen, self.catalog) != "interrupted":
                 taken.add(_key(frozen.params))
         for point in self.plan.space.grid_points():
-            encoded = {key: _encode(value) for key, value in point.items()}
+            encoded = {key: encode_choice(value) for key, value in point.items()}
             if _key(encoded) not in taken:
                 return encoded
         return None

@@ -69,7 +69,7 @@ class Choice:
     models: tuple[str, ...] = ()
 
     def suggest(self, trial: Any) -> Any:
-        encoded = [_encode(value) for value in self.values]
+        encoded = [encode_choice(value) for value in self.values]
         picked = trial.suggest_categorical(self.key, encoded)
         return self.values[encoded.index(picked)]
 
@@ -279,7 +279,7 @@ def _no_repeats(values: list[Any], key: str, where: str) -> None:
         seen.append(value)
 
 
-def _encode(value: Any) -> Any:
+def encode_choice(value: Any) -> Any:
     """Optuna's choices must be plain scalars: a tuple (layer widths) travels as JSON text."""
     return json.dumps(list(value)) if isinstance(value, tuple | list) else value
 

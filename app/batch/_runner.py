@@ -1,8 +1,9 @@
 """Headless batch mode: plan every experiment, run their jobs in order, summarise, exit code.
 
-Exit codes: 0 every run completed; 1 a run failed or diverged; 2 the file or a dataset is
-invalid (nothing trained, the catalog untouched); 130 interrupted by Ctrl-C (the running run
-is saved as ``stopped`` with its checkpoint, later experiments are not started).
+Exit codes: 0 every run completed (or, in a search, was pruned); 1 a run failed or diverged;
+2 the file or a dataset is invalid (nothing trained, the catalog untouched); 130 interrupted
+by Ctrl-C (the running run is saved as ``stopped`` with its checkpoint, later experiments are
+not started; a search continues when the same file is run again).
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from pathlib import Path
 from typing import TextIO
 
 from app.batch._console import ConsoleProgress
+from app.batch._search import run_search_job
 from app.batch._summary import check_summary_path, format_table, write_summary_json
 from app.core.catalog import Catalog, RunRecord
 from app.core.engine import RunControl
 from app.core.errors import CatalogError, ModelDeskError
 from app.core.experiments import read_experiments
-from app.core.jobs import ReproduceJob, ResumeJob
+from app.core.jobs import ReproduceJob, ResumeJob, SearchJob
 from app.core.runs import RunOutcome, plan_reproduction, recover_interrupted
-from app.core.statuses import COMPLETED, STOPPED
+from app.core.statuses import COMPLETED, PRUNED, STOPPED
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -41,35 +43,51 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
         print(f"error: {error}", file=err)
         return EXIT_INVALID
     _say_recovered(catalog, out)
-    print(f"{len(jobs)} run(s) from {file}; catalog {catalog_path}", file=out, flush=True)
+    print(f"{_count(jobs)} from {file}; catalog {catalog_path}", file=out, flush=True)
     for report in {id(plan.dataset.report): plan.dataset.report for plan in planned}.values():
         if report.summary_line():
             print(report.summary_line(), file=out, flush=True)
     outcomes: list[RunOutcome] = []
+    searches: list[dict] = []
     control = RunControl()
+    done = 0
     with stop_on_interrupt(control):
         for number, (job, plan) in enumerate(zip(jobs, planned, strict=True), start=1):
             label = f"[{number}/{len(jobs)}] {plan.name}"
             try:
-                outcome = job.run(catalog, callbacks=(ConsoleProgress(label, out),),
-                                  control=control)
+                if isinstance(job, SearchJob):
+                    search, summary = run_search_job(job, catalog, control,
+                                                     f"[{number}/{len(jobs)}]", out)
+                    outcomes.extend(search.outcomes)
+                    searches.append(summary)
+                else:
+                    outcomes.append(job.run(catalog, callbacks=(ConsoleProgress(label, out),),
+                                            control=control))
             except ModelDeskError as error:
                 print(f"error: {error}", file=err)
                 return EXIT_INVALID
-            outcomes.append(outcome)
+            done = number
             if control.stop_requested:
                 break
-    _stop_unfinished_studies(catalog, jobs[len(outcomes):])
+    _stop_unfinished_studies(catalog, jobs[done:])
     print("\n" + format_table(outcomes), file=out, flush=True)
     if summary_json is not None:
-        write_summary_json(summary_json, outcomes)
+        write_summary_json(summary_json, outcomes, searches)
     if control.stop_requested or any(o.status == STOPPED for o in outcomes):
-        skipped = len(jobs) - len(outcomes)
+        skipped = len(jobs) - done
         note = f"; {skipped} experiment(s) not started" if skipped else ""
-        print(f"interrupted: run {outcomes[-1].run_id} saved as stopped; resume it with "
-              f"--resume {outcomes[-1].run_id}{note}", file=err)
+        stopped = next((o for o in reversed(outcomes) if o.status == STOPPED), None)
+        if isinstance(jobs[done - 1], SearchJob):
+            print(f"interrupted: the search stopped; run the same file again to continue it"
+                  f"{note}", file=err)
+        elif stopped is not None:
+            print(f"interrupted: run {stopped.run_id} saved as stopped; resume it with "
+                  f"--resume {stopped.run_id}{note}", file=err)
+        else:
+            print(f"interrupted{note}", file=err)
         return EXIT_INTERRUPTED
-    return EXIT_OK if all(o.status == COMPLETED for o in outcomes) else EXIT_RUN_FAILED
+    ok = all(o.status in (COMPLETED, PRUNED) for o in outcomes)
+    return EXIT_OK if ok else EXIT_RUN_FAILED
 
 
 def resume_run(run_id: int, catalog_path: Path, *, out: TextIO | None = None) -> int:
@@ -131,6 +149,16 @@ def _compared(original: RunRecord, outcome: RunOutcome) -> str:
             f"(original {accuracy(original.test_accuracy)}), {outcome.status}")
 
 
+def _count(jobs: list) -> str:
+    """"3 run(s)", "1 search(es)" or "2 run(s) and 1 search(es)"."""
+    searches = sum(isinstance(job, SearchJob) for job in jobs)
+    runs = f"{len(jobs) - searches} run(s)"
+    if not searches:
+        return runs
+    found = f"{searches} search(es)"
+    return found if searches == len(jobs) else f"{runs} and {found}"
+
+
 def _say_recovered(catalog: Catalog, out: TextIO) -> None:
     """Runs a killed process left behind are marked interrupted before anything starts."""
     for run in recover_interrupted(catalog):
@@ -140,7 +168,8 @@ def _say_recovered(catalog: Catalog, out: TextIO) -> None:
 
 def _stop_unfinished_studies(catalog: Catalog, not_started: list) -> None:
     """A grid cut short by Ctrl-C is a stopped study, not one that looks still running."""
-    uids = {job.trial.study.uid for job in not_started if job.trial is not None}
+    uids = {job.trial.study.uid for job in not_started
+            if getattr(job, "trial", None) is not None}
     for study in catalog.list_studies():
         if study.uid in uids and study.status == "running":
             catalog.finish_study(study.id, "stopped")

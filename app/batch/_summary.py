@@ -51,8 +51,21 @@ def check_summary_path(path: Path) -> None:
     os.unlink(probe)
 
 
-def write_summary_json(path: Path, outcomes: Sequence[RunOutcome]) -> None:
-    text = json.dumps({"runs": summary_records(outcomes)}, indent=2, allow_nan=False)
+def write_summary_json(path: Path, outcomes: Sequence[RunOutcome],
+                       searches: Sequence[dict[str, Any]] = ()) -> None:
+    """``{"runs": [...]}`` plus, when the file held searches, ``"searches"``: each study,
+    its best run and its trials (``search_summary``); trial runs name their study."""
+    records = summary_records(outcomes)
+    trial_of = {trial["run_id"]: (search["study"], trial["trial"])
+                for search in searches for trial in search["trials"]}
+    for record in records:
+        if record["run_id"] in trial_of:
+            study, number = trial_of[record["run_id"]]
+            record.update(study_id=study["id"], study_uid=study["uid"], trial=number)
+    document: dict[str, Any] = {"runs": records}
+    if searches:
+        document["searches"] = list(searches)
+    text = json.dumps(document, indent=2, allow_nan=False)
     atomic_write(Path(path), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
 

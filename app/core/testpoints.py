@@ -23,6 +23,8 @@ DECODED_CACHE_WRITE = "decoded-cache-write"
 """Inside the decoded image cache's write: the temporary file is complete, not yet renamed."""
 TRAINING_STEP = "training-step"
 """Inside a training step: after the forward and backward pass, before the optimiser step."""
+SEARCH_EPOCH = "search-epoch"
+"""In a search trial: an epoch's validation metric has just been reported to Optuna."""
 
 _name, _, _count = os.environ.get(ENV_VAR, "").partition(":")
 _target = int(_count) if _count.isdigit() else 1

@@ -30,6 +30,14 @@ def offer_experiments(window: QWidget, path: Path) -> QMessageBox:
     except ModelDeskError as error:
         return _show(QMessageBox(QMessageBox.Icon.Warning, "Cannot open experiment file",
                                  str(error), QMessageBox.StandardButton.Ok, window))
+    searches = [e for e in experiments if e.search is not None]
+    if searches:  # the queue shows one run per job; a search is many
+        names = ", ".join(repr(e.search.name) for e in searches)
+        return _show(QMessageBox(
+            QMessageBox.Icon.Information, "Searches run in batch mode",
+            f"{Path(path).name} holds the search(es) {names}. Run it with main.py --batch "
+            f"{Path(path).name}; every trial appears in the Catalog page as it finishes.",
+            QMessageBox.StandardButton.Ok, window))
     box = QMessageBox(QMessageBox.Icon.Question, "Queue experiments",
                       _summary(Path(path), experiments), QMessageBox.StandardButton.Cancel,
                       window)

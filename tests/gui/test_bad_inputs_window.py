@@ -174,3 +174,19 @@ def test_a_bad_experiment_file_shows_the_batch_message(case: str, qtbot, window,
     assert offered.icon() == QMessageBox.Icon.Question and "1 run(s)" in offered.text()
     offered.reject()
     assert window.queue.pending == [] and not window.queue.busy
+
+
+def test_an_experiment_file_with_a_search_is_pointed_to_batch_mode(  # noqa: ANN001
+        qtbot, window, tmp_path: Path) -> None:
+    (tmp_path / "tiny.csv").write_text("text,label\n" + "".join(
+        f"text number {i},{'ab'[i % 2]}\n" for i in range(20)), encoding="utf-8")
+    path = tmp_path / "search.toml"
+    path.write_text(HEAD + "[experiment.search]\ntrials = 2\n[experiment.search.space]\n"
+                    "lr = [0.1, 0.01]\n", encoding="utf-8")
+
+    box = offer_experiments(window, path)
+
+    assert box.icon() == QMessageBox.Icon.Information
+    assert "main.py --batch search.toml" in box.text() and "'x'" in box.text()
+    box.accept()
+    assert window.queue.pending == [] and not window.queue.busy

@@ -139,6 +139,25 @@ class CatalogStudies(CatalogBase):
             if cursor.rowcount == 0:
                 raise CatalogError(f"no study {study_id} in {self._path}")
 
+    def reopen_study(
+        self,
+        study_id: int,
+        *,
+        planned_trials: int | None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        """A finished search continues (its budget was raised, or it was stopped): ``running``
+        again, ``finished_at`` cleared, the new budget and settings stored."""
+        if planned_trials is not None and (isinstance(planned_trials, bool) or planned_trials < 1):
+            raise CatalogError(f"planned_trials must be a positive number, not {planned_trials!r}")
+        with self._write() as db:
+            self._study_row_in(db, study_id)
+            db.execute(
+                "UPDATE studies SET status = 'running', finished_at = NULL, planned_trials = ?,"
+                " settings = COALESCE(?, settings) WHERE id = ?",
+                [planned_trials, None if settings is None
+                 else CatalogBase._json(settings, "study settings"), int(study_id)])
+
     def update_study_best(self, study_id: int) -> int | None:
         """Find the study's best completed live trial, store it as ``best_run_id``, return it.
 

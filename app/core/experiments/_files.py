@@ -19,8 +19,9 @@ from app.core.config import RunConfig
 from app.core.datasets import normalise_delimiter
 from app.core.errors import ConfigError
 from app.core.experiments._grid import assign, check_grid, combinations, grid_cap, grid_size
-from app.core.jobs import GRID, StudyPlan, TrainJob, Trial
+from app.core.jobs import GRID, SearchJob, StudyPlan, TrainJob, Trial
 from app.core.runs import make_config
+from app.core.search import SearchPlan
 
 _TOP_LEVEL = {"defaults", "experiment"}
 _PATH_KEYS = ("dataset", "weights")
@@ -29,14 +30,18 @@ _PATH_KEYS = ("dataset", "weights")
 @dataclass(frozen=True)
 class Experiment:
     """One run to make: its validated config, where in the file it came from, and its place
-    in a grid's study (``None`` for a plain experiment)."""
+    in a grid's study (``None`` for a plain experiment); or a search (``search``), whose
+    ``config`` is its base run (the default model, nothing drawn)."""
 
     config: RunConfig
     where: str
     trial: Trial | None = None
+    search: SearchPlan | None = None
 
     @property
-    def job(self) -> TrainJob:
+    def job(self) -> TrainJob | SearchJob:
+        if self.search is not None:
+            return SearchJob(self.search)
         return TrainJob(self.config, where=self.where, trial=self.trial)
 
 
@@ -92,7 +97,9 @@ def _parse(path: Path) -> dict[str, Any]:
 def _expand(path: Path, number: int, table: dict[str, Any]) -> list[Experiment]:
     base = str(table.get("name") or f"experiment {number}")
     where = f"{path}, experiment {number}" + (f" ({table['name']!r})" if table.get("name") else "")
-    cap = grid_cap(table, where)
+    cap = grid_cap(table, where)  # [defaults] may hold it for the file's grids
+    if "search" in table:
+        return [_search(path, base, where, table)]
     grid = check_grid(table.pop("grid", {}), cap, where)
     table = _split_model_options(table, where)
     study = StudyPlan(name=base, kind=GRID, space=grid, sampler=GRID,
@@ -110,6 +117,21 @@ def _expand(path: Path, number: int, table: dict[str, Any]) -> list[Experiment]:
         trial = Trial(study, trial_number) if study is not None else None
         experiments.append(Experiment(config, where, trial))
     return experiments
+
+
+def _search(path: Path, name: str, where: str, table: dict[str, Any]) -> Experiment:
+    """``[experiment.search]``: one experiment whose job runs the whole search."""
+    if "grid" in table:
+        raise ConfigError(f"{where}: an experiment has either [experiment.grid] or "
+                          "[experiment.search], not both (a grid is sampler = \"grid\")",
+                          fields=("grid",))
+    search = table.pop("search")
+    table.pop("name", None)
+    values = _resolve_paths(path.parent, _split_model_options(table, where))
+    plan = SearchPlan.from_tables(name, values, search, where)
+    config = plan.base
+    _check_delimiter(config, where)
+    return Experiment(config, where, search=plan)
 
 
 def _split_model_options(table: dict[str, Any], where: str) -> dict[str, Any]:

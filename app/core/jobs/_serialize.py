@@ -9,10 +9,14 @@ from typing import Any
 from app.core.config import RunConfig
 from app.core.errors import ConfigError
 from app.core.jobs._jobs import Job, ReproduceJob, ResumeJob, TrainJob
+from app.core.jobs._search_job import SearchJob
 from app.core.jobs._study import StudyPlan, Trial
+from app.core.search import SearchPlan
 
 
-def job_to_json(job: Job) -> dict[str, Any]:
+def job_to_json(job: Job | SearchJob) -> dict[str, Any]:
+    if isinstance(job, SearchJob):
+        return {"kind": "search", "plan": job.search.to_json()}
     if isinstance(job, ResumeJob):
         return {"kind": "resume", "run_id": job.run_id}
     if isinstance(job, ReproduceJob):
@@ -30,7 +34,7 @@ def job_to_json(job: Job) -> dict[str, Any]:
     raise ConfigError(f"a {type(job).__name__} cannot be saved")
 
 
-def job_from_json(data: Any) -> Job:
+def job_from_json(data: Any) -> Job | SearchJob:
     """The job ``job_to_json`` described; ``ConfigError`` saying what is wrong otherwise."""
     if not isinstance(data, Mapping):
         raise ConfigError("a saved job must be a JSON object")
@@ -45,6 +49,11 @@ def job_from_json(data: Any) -> Job:
         config = RunConfig.from_stored(data.get("config") or {}, where=where or "saved job")
         return TrainJob(config, where=where, trial=_trial(data.get("trial")),
                         parent_run_id=data.get("parent_run_id"))
+    if kind == "search":
+        plan = data.get("plan")
+        if not isinstance(plan, Mapping):
+            raise ConfigError("a saved search job needs its plan")
+        return SearchJob(SearchPlan.from_json(plan))
     raise ConfigError(f"unknown saved job kind {kind!r}")
 
 

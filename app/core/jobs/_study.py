@@ -57,7 +57,7 @@ def after_trial(catalog: Catalog, study_id: int) -> None:
     """Refresh the best run; end the study once every planned trial has ended."""
     catalog.update_study_best(study_id)
     study = catalog.get_study(study_id)
-    if study.planned_trials is None:
+    if study.planned_trials is None or study.kind != GRID:  # a search ends itself
         return
     counts = study.trial_counts
     ended = sum(count for status, count in counts.items() if status in TERMINAL_STATUSES)

@@ -82,7 +82,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("Tags", None, lambda run: ", ".join(run.tags)),
 )
 STATUS_COLORS = {"completed": "#009E73", "running": "#0072B2", "stopped": "#E69F00",
-                 "failed": "#D55E00", "diverged": "#D55E00", "queued": "#666666"}
+                 "failed": "#D55E00", "diverged": "#D55E00", "queued": "#666666",
+                 "pruned": "#56B4E9", "interrupted": "#CC79A7"}
 
 
 class RunTableModel(QAbstractTableModel):

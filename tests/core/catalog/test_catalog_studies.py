@@ -115,6 +115,23 @@ def test_finish_study(catalog: Catalog):
         catalog.finish_study(77, "completed")
 
 
+def test_reopen_study_continues_a_finished_study_with_a_new_budget(catalog: Catalog):
+    study_id = _study(catalog, settings={"pruner": "median"})
+    catalog.finish_study(study_id, "stopped")
+
+    catalog.reopen_study(study_id, planned_trials=20, settings={"pruner": "none"})
+
+    study = catalog.get_study(study_id)
+    assert (study.status, study.finished_at, study.planned_trials) == ("running", None, 20)
+    assert thaw(study.settings) == {"pruner": "none"}
+    catalog.reopen_study(study_id, planned_trials=None)  # settings kept when not given
+    assert thaw(catalog.get_study(study_id).settings) == {"pruner": "none"}
+    with pytest.raises(CatalogError, match="planned_trials"):
+        catalog.reopen_study(study_id, planned_trials=0)
+    with pytest.raises(CatalogError, match="no study 77"):
+        catalog.reopen_study(77, planned_trials=3)
+
+
 def test_ensure_study_returns_the_existing_study_for_a_known_uid(catalog: Catalog):
     uid = uuid.uuid4().hex
     first = catalog.ensure_study(name="search", kind="search", space=SPACE, sampler="tpe", uid=uid)

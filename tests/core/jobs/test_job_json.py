@@ -29,7 +29,8 @@ def test_jobs_round_trip_through_json() -> None:
 
 @pytest.mark.parametrize(("data", "words"), [
     ([], "must be a JSON object"),
-    ({"kind": "search"}, "unknown saved job kind 'search'"),
+    ({"kind": "search"}, "a saved search job needs its plan"),
+    ({"kind": "sweep"}, "unknown saved job kind 'sweep'"),
     ({"kind": "resume", "run_id": "7"}, "needs a run id"),
     ({"kind": "train", "config": {"model": "textcnn"}}, "'dataset' is required"),
     ({"kind": "train", "config": {**CONFIG.to_dict(), "lr": -1}}, "'lr' must be"),

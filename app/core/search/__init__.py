@@ -1,0 +1,27 @@
+"""Hyperparameter search on Optuna: a space over run settings checked against the schema,
+every trial an ordinary catalog run of a ``search`` study, pruning through the engine, and
+Optuna's state in a journal file beside the catalog so a search continues where it stopped.
+
+``SearchPlan.from_tables`` reads ``[experiment.search]``; ``run_search`` runs (or continues)
+it, reporting ``SearchStarted`` / ``TrialStarted`` / ``TrialEnded`` records; ``search_summary``
+gives the trials table, the best-so-far series and parameter importances of a study.
+"""
+
+from app.core.search._events import (
+    INVALID,
+    SearchOutcome,
+    SearchStarted,
+    TrialEnded,
+    TrialStarted,
+)
+from app.core.search._optuna import open_storage, storage_path
+from app.core.search._plan import KIND, SearchPlan
+from app.core.search._run import run_search, study_settings
+from app.core.search._settings import METRIC_DIRECTIONS, PRUNERS, SAMPLERS, SEARCH_PARAMS
+from app.core.search._space import Choice, Range, SearchSpace, parse_space
+from app.core.search._summary import search_summary, write_search_summary
+
+__all__ = ["INVALID", "KIND", "METRIC_DIRECTIONS", "PRUNERS", "SAMPLERS", "SEARCH_PARAMS",
+           "Choice", "Range", "SearchOutcome", "SearchPlan", "SearchSpace", "SearchStarted",
+           "TrialEnded", "TrialStarted", "open_storage", "parse_space", "run_search",
+           "search_summary", "storage_path", "study_settings", "write_search_summary"]

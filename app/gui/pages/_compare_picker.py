@@ -77,8 +77,8 @@ class RunPicker(QWidget):
                                       "run was fine-tuned from")
         self.parent_button.clicked.connect(self._on_add_parent)
         self.list.currentItemChanged.connect(lambda *_: self._update_count())
-        footer = QHBoxLayout()
-        footer.addWidget(self.count_label, 1)
+        footer = QHBoxLayout()  # the count has a row of its own: a narrow picker cut both
+        footer.addStretch(1)
         footer.addWidget(self.parent_button)
         footer.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
@@ -87,6 +87,7 @@ class RunPicker(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.count_label)
         layout.addLayout(footer)
         self._update_count()
 

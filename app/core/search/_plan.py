@@ -20,6 +20,7 @@ from app.core.config import RunConfig, fmt
 from app.core.errors import ConfigError
 from app.core.palette import get_spec
 from app.core.runs import make_config
+from app.core.search._preset import expand_preset
 from app.core.search._settings import SearchSettings
 from app.core.search._space import OPTION_PREFIX, Choice, SearchSpace, parse_space
 
@@ -47,6 +48,8 @@ class SearchPlan:
             raise ConfigError(f"{where}: 'search' must be a table ([experiment.search]), got "
                               f"{fmt(search)}", fields=("search",))
         search = dict(search)
+        if "preset" in search:  # "find the best model": the space follows from the data
+            search, values = expand_preset(search, values, where)
         space_table = search.pop("space", None)
         settings = SearchSettings.from_table(search, where)
         default_model = str(values.get("model") or "")

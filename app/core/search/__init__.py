@@ -19,15 +19,21 @@ from app.core.search._events import (
 )
 from app.core.search._optuna import open_storage, storage_path
 from app.core.search._plan import KIND, SearchPlan
-from app.core.search._preset import BEST_MODEL, PRESETS, preset_models, preset_space
+from app.core.search._preset import (
+    BEST_MODEL,
+    DEFAULT_BUDGET_SECONDS,
+    PRESETS,
+    preset_models,
+    preset_space,
+)
 from app.core.search._run import run_search, study_settings
 from app.core.search._settings import METRIC_DIRECTIONS, PRUNERS, SAMPLERS, SEARCH_PARAMS
-from app.core.search._space import Choice, Range, SearchSpace, parse_space
+from app.core.search._space import UNSEARCHABLE, Choice, Range, SearchSpace, parse_space
 from app.core.search._summary import search_summary, write_search_summary
 
-__all__ = ["BEST_MODEL", "INVALID", "KIND", "METRIC_DIRECTIONS", "PRESETS", "PRUNERS",
-           "SAMPLERS", "SEARCH_PARAMS", "BestRun", "Choice", "Range", "SearchOutcome",
-           "SearchPlan", "SearchSpace", "SearchStarted", "TrialEnded", "TrialStarted",
-           "best_model_plan", "best_run_report", "open_storage", "parse_space", "preset_models",
-           "preset_space", "run_search", "search_summary", "storage_path", "study_settings",
-           "write_search_summary"]
+__all__ = ["BEST_MODEL", "DEFAULT_BUDGET_SECONDS", "INVALID", "KIND", "METRIC_DIRECTIONS",
+           "PRESETS", "PRUNERS", "SAMPLERS", "SEARCH_PARAMS", "UNSEARCHABLE", "BestRun",
+           "Choice", "Range", "SearchOutcome", "SearchPlan", "SearchSpace", "SearchStarted",
+           "TrialEnded", "TrialStarted", "best_model_plan", "best_run_report", "open_storage",
+           "parse_space", "preset_models", "preset_space", "run_search", "search_summary",
+           "storage_path", "study_settings", "write_search_summary"]

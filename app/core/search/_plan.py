@@ -166,6 +166,9 @@ class SearchPlan:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SearchPlan:
+        # The catalog hands its stored settings back frozen (mapping proxies, which the uid's
+        # JSON would write as their keys only): plain dicts first, so the uid is the same.
+        data = _plain(data)
         try:
             return cls.from_tables(str(data["name"]), dict(data["values"]),
                                    {k: v for k, v in dict(data["search"]).items()

@@ -88,3 +88,19 @@ def test_a_tiny_budget_names_the_best_run_and_why(table: Path, tmp_path: Path) -
               if r.model != best.model and r.status == "completed"]
     if others:
         assert report.runner_up is not None and report.runner_up[1] <= report.value
+
+
+def test_a_plan_read_back_from_the_catalog_is_the_same_search(table: Path,
+                                                              tmp_path: Path) -> None:
+    from app.core.search import SearchPlan
+
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    plan = SearchPlan.from_tables("s", {"dataset": str(table), "model": "bag_of_embeddings",
+                                        "epochs": 1},
+                                  {"trials": 1, "pruner": "none",
+                                   "space": {"lr": {"low": 1e-3, "high": 0.1, "log": True}}},
+                                  "test")
+    outcome = run_search(plan, catalog)
+
+    stored = catalog.get_study(outcome.study_id).settings["plan"]  # frozen mappings
+    assert SearchPlan.from_json(stored).uid == plan.uid

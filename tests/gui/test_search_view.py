@@ -102,9 +102,9 @@ def test_a_search_from_the_form_runs_live_stops_and_continues(qtbot, window, tab
         summary = search.summary
         values = [t["value"] for t in summary["trials"] if t["value"] is not None]
         assert len(values) == 4
-        xs, ys = search.plots.best_curve.getData()
-        assert list(ys) == [p["best"] for p in summary["best_so_far"]]
-        assert ys[-1] == pytest.approx(max(values))
+        assert search.plots.best_values == [p["best"] for p in summary["best_so_far"]]
+        _xs, ys = search.plots.best_curve.getData()
+        assert ys[-1] == pytest.approx(max(values)) == search.plots.best_values[-1]
         assert search.plots.importance_names == list(summary["importances"]["values"])
         assert search.plots.slice_choice.currentText() == "lr"
         lrs = [t["params"]["lr"] for t in summary["trials"] if t["value"] is not None]

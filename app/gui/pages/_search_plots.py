@@ -27,6 +27,8 @@ def _plot(title: str, bottom: str, left: str) -> pg.PlotWidget:
     plot.setLabel("left", left)
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setMouseEnabled(x=False, y=False)
+    for side in ("left", "bottom"):
+        plot.getAxis(side).enableAutoSIPrefix(False)  # 0.975, not 975 (x0.001)
     plot.setMinimumHeight(170)
     return plot
 
@@ -35,6 +37,7 @@ class SearchPlots(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.metric = "metric"
+        self.best_values: list[float] = []  # the best-so-far series as drawn, trial by trial
         self.best_plot = _plot("Best so far", "trial", "metric")
         self.trial_points = pg.ScatterPlotItem(size=7, brush=POINT, pen=None)
         self.best_curve = pg.PlotDataItem(pen=pg.mkPen(BEST, width=2), stepMode=None)
@@ -76,7 +79,9 @@ class SearchPlots(QWidget):
         self._trials, self._space = list(summary["trials"]), dict(study.get("space") or {})
         self._draw_best(summary)
         self._draw_importances(summary["importances"])
-        names = list(self._space) or sorted({k for t in self._trials for k in t["params"]})
+        searched = list(self._space) or sorted({k for t in self._trials for k in t["params"]})
+        ranked = [n for n in summary["importances"].get("values") or {} if n in searched]
+        names = ranked + [n for n in searched if n not in ranked]  # the most important first
         current = self.slice_choice.currentText()
         self.slice_choice.blockSignals(True)
         self.slice_choice.clear()
@@ -86,16 +91,18 @@ class SearchPlots(QWidget):
         self.slice_choice.blockSignals(False)
         self._draw_slice()
 
-    def clear(self) -> None:
-        self.show_summary({"study": {}, "trials": [], "best_so_far": [],
-                           "importances": {"values": {}}})
-
     # --------------------------------------------------------------------------- drawing
     def _draw_best(self, summary: Mapping[str, Any]) -> None:
         done = [t for t in self._trials if t["value"] is not None]
         self.trial_points.setData([t["trial"] for t in done], [t["value"] for t in done])
         series = summary["best_so_far"]
-        self.best_curve.setData([p["trial"] for p in series], [p["best"] for p in series])
+        xs, ys = [], []
+        for point, after in zip(series, [*series[1:], None], strict=False):
+            end = after["trial"] if after is not None else max(t["trial"] for t in self._trials)
+            xs += [point["trial"], end]  # a step: the best holds until a trial beats it
+            ys += [point["best"], point["best"]]
+        self.best_curve.setData(xs, ys)
+        self.best_values = [p["best"] for p in series]
         self.best_plot.setLabel("left", self.metric)
 
     def _draw_importances(self, importances: Mapping[str, Any]) -> None:
@@ -134,6 +141,7 @@ class SearchPlots(QWidget):
         self.slice_points.setData(xs, [t["value"] for t in rows])
         self.slice_plot.setTitle(f"Slice: {self.metric} by {name}" if name else "Slice")
         self.slice_plot.setLabel("bottom", name)
+        self.slice_plot.setLabel("left", self.metric)
 
     def slice_data(self) -> tuple[list[float], list[float]]:
         """The slice plot's points as drawn (x already on the log scale when the range is)."""

@@ -167,3 +167,20 @@ def test_find_the_best_model_from_the_window_names_its_best_run(qtbot, window, t
         text = search.verdict_label.text()
         assert text.startswith(f"Best: run {best.id} ({best.name}), {best.model}, val_accuracy")
         assert "parameters" in text and "s per epoch" in text
+
+
+def test_rows_mirror_the_run_form_and_start_around_its_values(qtbot, window, table) -> None:
+    models, panel = _models_page(qtbot, window, table)
+    lr = window.state.values["lr"]
+
+    row = panel.rows["lr"]
+    assert (float(row.low.text()), float(row.high.text())) == pytest.approx((lr / 10, lr * 10))
+    assert row.log.isChecked() and not row.low.isEnabled()  # until ticked
+    assert panel.rows["optimizer"].values.text() == "adam, adamw, sgd"
+    assert (panel.rows["max_length"].low.text(), panel.rows["max_length"].high.text()) == (
+        "1", "11")
+    assert "model_options.dropout" in panel.rows  # the architecture's options too
+    assert not {"name", "dataset", "device", "monitor", "weights"} & set(panel.rows)
+    searchable = set(models.run_form.fields) - set(panel.rows)
+    assert searchable <= {"name", "device", "init_from", "weights", "threads", "monitor",
+                          "mixed_precision"}

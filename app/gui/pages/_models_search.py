@@ -58,8 +58,9 @@ def default_range(param: Param, value: Any) -> dict[str, Any] | list[Any] | None
         return None
     value = value if isinstance(value, int | float) else param.default
     low, high = param.min, param.max
-    if not isinstance(value, int | float) or value <= 0:
-        span = (low if low is not None else 0, high if high is not None and high <= 1 else 1)
+    if not isinstance(value, int | float) or value <= 0:  # unset or 0: from the bottom up
+        start = low if low is not None else 0
+        span = (start, high if high is not None and high <= 1 else start + 10)
     elif param.log:
         span = (value / 10, value * 10)
     elif param.type is float and low is not None and high is not None and high <= 1:
@@ -149,7 +150,8 @@ class SearchPanel(QWidget):
         self.rows_host = QWidget()
         self.grid = QGridLayout(self.rows_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        fields = [field_for(p, default=_DEFAULTS.get(p.name)) for p in SEARCH_PARAMS]
+        fields = [field_for(p, default=_DEFAULTS.get(p.name), group="Budget, sampler and pruner")
+                  for p in SEARCH_PARAMS]
         self.settings_form = ConfigForm(fields)
         self.error_label = QLabel()
         self.error_label.setObjectName("searchErrors")

@@ -20,6 +20,7 @@ from app.core.search import (
     SearchStarted,
     TrialEnded,
     TrialStarted,
+    best_run_report,
     search_summary,
     write_search_summary,
 )
@@ -58,6 +59,9 @@ def run_search_job(job: SearchJob, catalog: Catalog, control: RunControl, label:
     json_path, csv_path = write_search_summary(folder, summary)
     summary["files"] = {"json": str(json_path), "csv": str(csv_path)}
     progress._print(describe_end(outcome, summary, metric))
+    report = best_run_report(catalog, outcome.study_id)
+    if report is not None:  # the winner and why: metric against the other models, size, speed
+        progress._print(f"  {report.line}")
     return outcome, summary
 
 

@@ -69,6 +69,9 @@ class MainWindow(QMainWindow):
         self.pages["Catalog"].fine_tune_requested.connect(lambda _id: self.show_page("Models"))
         self.pages["Catalog"].settings_used.connect(lambda _id: self.show_page("Models"))
         self.pages["Catalog"].reproduce_queued.connect(lambda _id: self.show_page("Training"))
+        self.pages["Models"].search_requested.connect(lambda: self.show_page("Search"))
+        self.pages["Search"].open_run_requested.connect(self._on_open_run)
+        self.pages["Search"].compare_requested.connect(self._on_compare_requested)
         self.nav.setCurrentRow(0)
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -136,6 +139,9 @@ class MainWindow(QMainWindow):
 
     def _on_compare_requested(self, run_ids: list[int]) -> None:
         self.show_page("Compare").show_runs(run_ids)
+
+    def _on_open_run(self, run_id: int) -> None:
+        self.show_page("Catalog").open_run(run_id)
 
     def _on_open_catalog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

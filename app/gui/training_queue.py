@@ -3,6 +3,11 @@
 Owns at most one ``TrainingWorker`` and its ``QThread`` at a time. Pages connect once to the
 queue's ``event`` signal, which carries every record the active job reports (see
 ``TrainingWorker``), and dispatch on the record's type.
+
+A search is one job of the queue (``SearchJob``): its trials train one after another like
+any run, never beside another training on the same device, and the Training page shows each
+trial live. Stopping it stops the search; what is left of it is the search itself, which
+continues its study when it runs again.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 
 from app.core.engine import Paused
-from app.core.jobs import Job, ResumeJob, RunCreated
+from app.core.jobs import Job, ResumeJob, RunCreated, SearchJob
 from app.gui.workers import TrainingWorker
 
 
@@ -85,11 +90,13 @@ class TrainingQueue(QObject):
 
     def unfinished_jobs(self) -> list[Job]:
         """What is left to do, in order: the active job (as a resume of its run once the run
-        exists, since stopping it keeps its checkpoint) and the waiting ones."""
+        exists, since stopping it keeps its checkpoint; a search as itself: it continues its
+        study) and the waiting ones."""
         jobs = [queued.job for queued in self.pending]
         if self.current is not None:
-            active = (ResumeJob(self.current_run_id) if self.current_run_id is not None
-                      else self.current.job)
+            job = self.current.job
+            resumable = self.current_run_id is not None and not isinstance(job, SearchJob)
+            active = ResumeJob(self.current_run_id) if resumable else job
             jobs.insert(0, active)
         return jobs
 

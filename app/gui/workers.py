@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal,
 
 from app.core.engine import EpochEnd, EventStream, Paused, RunControl, RunFinished, StepEnd
 from app.core.errors import ModelDeskError
-from app.core.jobs import Job, JobEnded, RunCreated
+from app.core.jobs import Job, JobEnded, RunCreated, SearchJob
 
 log = logging.getLogger(__name__)
 STEP_FLUSH_SECONDS = 0.05  # coalesce step events: at most ~20 signals a second
@@ -193,7 +193,10 @@ class TrainingWorker(QObject):
 
     Everything the job reports arrives as records on one signal, ``event``: ``RunCreated``,
     ``RunStarted``, ``StepBatch``, ``EpochEnd``, ``Paused``, ``RunFinished`` and, always last,
-    ``JobEnded`` (the outcome, or the message saying why the job could not run).
+    ``JobEnded`` (the outcome, or the message saying why the job could not run). A
+    ``SearchJob`` adds its own records (``SearchStarted``, ``TrialStarted``, ``TrialEnded``)
+    to the same stream, its trials' engine events between them, and ends with a
+    ``JobEnded`` holding its ``SearchOutcome``.
     """
 
     event = Signal(object)
@@ -208,11 +211,13 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         from app.core.catalog import Catalog
 
+        extra = {"on_event": self.event.emit} if isinstance(self.job, SearchJob) else {}
         try:
             outcome = self.job.run(Catalog(self.catalog_path),
                                    callbacks=(_EventBridge(self.event.emit),),
                                    control=self.control,
-                                   on_created=lambda run_id: self.event.emit(RunCreated(run_id)))
+                                   on_created=lambda run_id: self.event.emit(RunCreated(run_id)),
+                                   **extra)
         except Exception as error:  # shown in the window, never a crash
             self.event.emit(JobEnded(error=user_message(error)))
         else:

@@ -20,6 +20,7 @@ from app.core.config import RunConfig, fmt
 from app.core.errors import ConfigError
 from app.core.palette import get_spec
 from app.core.runs import make_config
+from app.core.search._preset import expand_preset
 from app.core.search._settings import SearchSettings
 from app.core.search._space import OPTION_PREFIX, Choice, SearchSpace, parse_space
 
@@ -47,6 +48,8 @@ class SearchPlan:
             raise ConfigError(f"{where}: 'search' must be a table ([experiment.search]), got "
                               f"{fmt(search)}", fields=("search",))
         search = dict(search)
+        if "preset" in search:  # "find the best model": the space follows from the data
+            search, values = expand_preset(search, values, where)
         space_table = search.pop("space", None)
         settings = SearchSettings.from_table(search, where)
         default_model = str(values.get("model") or "")
@@ -163,6 +166,9 @@ class SearchPlan:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SearchPlan:
+        # The catalog hands its stored settings back frozen (mapping proxies, which the uid's
+        # JSON would write as their keys only): plain dicts first, so the uid is the same.
+        data = _plain(data)
         try:
             return cls.from_tables(str(data["name"]), dict(data["values"]),
                                    {k: v for k, v in dict(data["search"]).items()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.core.catalog import Catalog, TrashReport, export_runs_csv
 from app.core.jobs import JobEnded
+from app.core.search import SearchOutcome
 from app.gui.pages._catalog_detail import RunDetailView
 from app.gui.pages._catalog_filters import CatalogFilters
 from app.gui.pages._catalog_message import MessageBar, format_bytes
@@ -260,8 +261,8 @@ class CatalogPage(QWidget):
     def _on_job_event(self, event: object) -> None:
         if not isinstance(event, JobEnded):
             return
-        if event.outcome is None:
-            self.refresh()  # it may have failed before or after creating its run
+        if event.outcome is None or isinstance(event.outcome, SearchOutcome):
+            self.refresh()  # it failed before or after creating its run, or was a search
         else:
             self._on_run_changed(event.outcome.run_id)
 

@@ -4,7 +4,9 @@ Left, the palette for the open dataset's kind with each model's size for this da
 on the thread pool). Right, a form generated from the core's schemas (the architecture's
 hyperparameters, then training and data/run settings) that validates as the user types and
 writes every valid value straight into ``AppState``; Train and Add to queue stay disabled
-while anything is invalid or no dataset is open.
+while anything is invalid or no dataset is open. Below the forms, "Search instead of one run"
+(``_models_search.SearchPanel``) turns ticked settings, or the "Find the best model" preset,
+into a search queued like a run.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import ConfigError, ModelDeskError
-from app.core.jobs import TrainJob
+from app.core.jobs import SearchJob, TrainJob
 from app.core.palette import (
     ArchitectureSpec,
     ModelSummary,
@@ -32,6 +34,7 @@ from app.core.palette import (
 )
 from app.gui.pages._models_augment_preview import AugmentPreview
 from app.gui.pages._models_fields import (
+    OPTION_PREFIX,
     cross_field_errors,
     errors_by_field,
     option_fields,
@@ -39,6 +42,7 @@ from app.gui.pages._models_fields import (
 )
 from app.gui.pages._models_palette import ArchitectureList
 from app.gui.pages._models_parent import FineTuneBanner
+from app.gui.pages._models_search import SearchPanel
 from app.gui.pages._models_sizes import SizeEstimator
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
@@ -50,6 +54,7 @@ COUNT_DELAY_MS = 300  # recount the configured model once typing pauses
 
 class ModelsPage(QWidget):
     train_requested = Signal()  # a run was queued with Train: show the Training page
+    search_requested = Signal()  # a search was queued: show the Search page
 
     def __init__(self, state: AppState, queue: TrainingQueue,
                  parent: QWidget | None = None) -> None:
@@ -108,6 +113,9 @@ class ModelsPage(QWidget):
         self.form_layout.addStretch(1)
         self.augment_preview = AugmentPreview(self.state)  # after the forms (image data only)
         self.form_layout.insertWidget(0, self.augment_preview)
+        self.search_panel = SearchPanel()  # last, before the stretch
+        self.form_layout.insertWidget(1, self.search_panel)
+        self.search_panel.search_clicked.connect(self._start_search)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -213,6 +221,11 @@ class ModelsPage(QWidget):
         if not spec.hyperparams:
             self.options_form.hide()
         self._load_from_state()
+        self.search_panel.set_fields(
+            [("", self.run_form.fields.values()),
+             (OPTION_PREFIX, self.options_form.fields.values())],
+            {**self.run_form.values(),
+             **{OPTION_PREFIX + k: v for k, v in self.options_form.values().items()}})
         for form in (self.options_form, self.run_form):
             form.changed.connect(self._on_form_changed)
             form.validity_changed.connect(lambda _valid: self._update_buttons())
@@ -269,7 +282,7 @@ class ModelsPage(QWidget):
         self.error_label.setText("\n".join(f"• {m}" for m in errors))
         self.error_label.setVisible(bool(errors))
         blocker = self._blocker()
-        for button in (self.train_button, self.queue_button):
+        for button in (self.train_button, self.queue_button, self.search_panel.search_button):
             button.setEnabled(not blocker)
         self.train_button.setToolTip(blocker or "Queue a run with these settings and watch it "
                                      "on the Training page")
@@ -354,3 +367,18 @@ class ModelsPage(QWidget):
         self.queue.enqueue(TrainJob(config), self.state.catalog.path)
         if show_training:
             self.train_requested.emit()  # the main window shows the Training page
+
+    def _start_search(self) -> None:
+        """Queue the search the panel describes over the form's run; show the Search page."""
+        if self._blocker():
+            return
+        try:
+            config = self.state.build_config()
+            dataset = self.state.dataset.path.stem if self.state.dataset else "data"
+            name = config.name or (f"best model for {dataset}" if self.search_panel.best_model()
+                                   else f"{config.model.architecture} search on {dataset}")
+            plan = self.search_panel.build_plan(name, config.values())
+        except ModelDeskError:
+            return  # the panel shows why, its rows marked
+        self.queue.enqueue(SearchJob(plan), self.state.catalog.path)
+        self.search_requested.emit()

@@ -22,7 +22,8 @@ from app.core.engine import EpochEnd, Notice, Paused, RunStarted
 from app.core.errors import ModelDeskError
 from app.core.jobs import JobEnded, ResumeJob, RunCreated, TrainJob
 from app.core.runs import RunOutcome
-from app.core.statuses import COMPLETED, DIVERGED, STOPPED
+from app.core.search import SearchOutcome, TrialEnded
+from app.core.statuses import COMPLETED, DIVERGED, PRUNED, STOPPED
 from app.gui.pages._training_format import config_summary, duration
 from app.gui.pages._training_messages import MessageArea
 from app.gui.pages._training_plots import TrainingPlots
@@ -149,8 +150,13 @@ class TrainingPage(QWidget):
             self._on_paused(event.paused)
         elif isinstance(event, Notice):
             self.messages.show_message(event.level, f"Run {self.run_id}: {event.text}.")
-        elif isinstance(event, JobEnded):
+        elif isinstance(event, TrialEnded):  # a search's trial: its run's own ending
             if event.outcome is not None:
+                self._on_outcome(event.outcome, in_search=True)
+        elif isinstance(event, JobEnded):
+            if isinstance(event.outcome, SearchOutcome):
+                self._on_search_ended(event.outcome)
+            elif event.outcome is not None:
                 self._on_outcome(event.outcome)
             else:
                 self._on_failed(event.error)
@@ -179,9 +185,14 @@ class TrainingPage(QWidget):
         self.status.set_paused(paused)
         self._update_buttons()
 
-    def _on_outcome(self, outcome: RunOutcome) -> None:
+    def _on_outcome(self, outcome: RunOutcome, in_search: bool = False) -> None:
         run = f"Run {outcome.run_id}"
-        if outcome.status == STOPPED:
+        if outcome.status == STOPPED and in_search:
+            pass  # the search's own ending says how to continue it
+        elif outcome.status == PRUNED:
+            self.messages.show_message("info", f"{run} was pruned after epoch "
+                                       f"{outcome.epochs_done}: {outcome.message}")
+        elif outcome.status == STOPPED:
             self.messages.show_message(
                 "warning", f"{run} stopped after epoch {outcome.epochs_done} — resume it "
                 "from the Catalog page or with the Resume button.",
@@ -200,6 +211,19 @@ class TrainingPage(QWidget):
         self.status.finish(outcome.status)
         self.run_id = None
         self.state.run_changed.emit(outcome.run_id)
+        self.state.runs_changed.emit()
+
+    def _on_search_ended(self, outcome: SearchOutcome) -> None:
+        if outcome.status == STOPPED:
+            self.messages.show_message(
+                "warning", f"Search {outcome.name!r} stopped after {outcome.finished} finished "
+                "trial(s); continue it from the Search page.")
+        else:
+            best = f"; best run {outcome.best_run_id}" if outcome.best_run_id else ""
+            self.messages.show_message("success", f"Search {outcome.name!r} finished "
+                                       f"{outcome.finished} trial(s){best}.")
+        self.status.finish(outcome.status)
+        self.run_id = None
         self.state.runs_changed.emit()
 
     def _on_failed(self, message: str) -> None:

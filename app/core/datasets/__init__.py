@@ -28,7 +28,6 @@ from app.core.datasets._rows import Rows
 from app.core.datasets._split import Split, split_dataset
 from app.core.datasets._subword import (
     SubwordPreprocessing,
-    file_sha256,
     package_file,
     verified_file,
 )
@@ -61,7 +60,6 @@ __all__ = [
     "decode_images",
     "default_channels",
     "encode_for_inference",
-    "file_sha256",
     "fit_vocabulary",
     "format_skipped_summary",
     "load_dataset",

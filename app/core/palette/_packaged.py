@@ -8,7 +8,6 @@ names or shapes is refused, never half applied — while the head stays freshly 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.datasets import (
@@ -17,7 +16,6 @@ from app.core.datasets import (
     SubwordPreprocessing,
     verified_file,
 )
-from app.core.datasets import package_file as _package_file
 from app.core.errors import CheckpointError, ConfigError
 
 if TYPE_CHECKING:
@@ -38,10 +36,6 @@ MINILM_VOCAB = 30522
 _WEIGHTS = {"efficientnet_lite0": (EFFICIENTNET_WEIGHTS, "backbone.net."),
             "minilm": (MINILM_WEIGHTS, "backbone.encoder.")}
 """Entry → (packaged file, the prefix its tensor names get inside our model)."""
-
-
-def package_path(package: str, file: str) -> Path:
-    return _package_file(package, file)
 
 
 def load_packaged_weights(model: nn.Module, spec: ArchitectureSpec) -> int:

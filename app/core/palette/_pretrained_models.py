@@ -84,8 +84,9 @@ class _MiniLMFeatures(nn.Module):
 
 def build_minilm(num_classes: int, *, vocab_size: int, dropout: float) -> nn.Module:
     """all-MiniLM-L6-v2 (Wang et al. 2020 MiniLM, sentence-embedding tuned) with a new head."""
-    from app.core.palette._packaged import MINILM_CONFIG, package_path
+    from app.core.datasets import package_file
+    from app.core.palette._packaged import MINILM_CONFIG
 
     del vocab_size  # fixed by the tokenizer the spec's preprocessing uses
-    backbone = _MiniLMFeatures(str(package_path(*MINILM_CONFIG)))
+    backbone = _MiniLMFeatures(str(package_file(*MINILM_CONFIG)))
     return FeatureClassifier(backbone, MINILM_FEATURES, num_classes, dropout)

@@ -200,9 +200,14 @@ def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
     return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
 
 
+def _cache_folder(catalog: Catalog) -> Path:
+    """``cache/`` beside the catalog file: decoded images over the memory budget and frozen
+    backbones' features."""
+    return catalog.path.parent / "cache"
+
+
 def _decoded_cache(catalog: Catalog) -> DecodedCache:
-    """Decoded images over the memory budget go to ``cache/`` beside the catalog file."""
-    return DecodedCache(catalog.path.parent / "cache")
+    return DecodedCache(_cache_folder(catalog))
 
 
 def build_for(planned: PlannedRun, uid: str | None = None, parent: ParentRun | None = None,
@@ -270,7 +275,7 @@ def _head_only_data(planned: PlannedRun, data: PreparedData, model: nn.Module,
         return data
     device = resolve_device(config.runtime.device)
     outcome = with_cached_features(data, model, device, planned.dataset.fingerprint,
-                                   Path(catalog.path).parent)
+                                   _cache_folder(catalog))
     notify(outcome.describe())
     return outcome.data
 

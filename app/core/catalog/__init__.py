@@ -8,6 +8,7 @@ callers). No Qt, no torch here.
 """
 
 from app.core.catalog._export import CSV_COLUMNS, export_runs_csv
+from app.core.catalog._exports import EXPORT_STATUSES, ExportRecord
 from app.core.catalog._files import pid_alive
 from app.core.catalog._liveness import STALE_AFTER_S, is_interrupted
 from app.core.catalog._location import ENV_VAR, default_catalog_path, resolve_catalog_path
@@ -38,6 +39,7 @@ __all__ = [
     "COMPARISONS",
     "CSV_COLUMNS",
     "ENV_VAR",
+    "EXPORT_STATUSES",
     "METRIC_COLUMNS",
     "PAGE_SORTABLE",
     "RESUMABLE_STATUSES",
@@ -51,6 +53,7 @@ __all__ = [
     "Catalog",
     "Comparison",
     "DatasetRecord",
+    "ExportRecord",
     "History",
     "Lineage",
     "MetricPoint",

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from app.core.catalog._exports import CatalogExports
 from app.core.catalog._files import file_digest, remove_run_folder, to_stored
 from app.core.catalog._liveness import CatalogLiveness
 from app.core.catalog._metrics import insert_points
@@ -28,7 +29,7 @@ from app.core.errors import CatalogError
 from app.core.statuses import QUEUED, RUNNING, TERMINAL_STATUSES
 
 
-class Catalog(CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
+class Catalog(CatalogExports, CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
     Thread and process safety: no connection is shared. Each method opens its own connection,

@@ -24,6 +24,7 @@ from app.core.models import USABLE_MODEL
 from app.gui.colors import run_color
 from app.gui.pages._catalog_actions import RunActions
 from app.gui.pages._catalog_config import ConfigTab
+from app.gui.pages._catalog_deploy import DeployTab
 from app.gui.pages._catalog_lineage import LineageTab
 from app.gui.pages._catalog_metrics import MetricsTab
 from app.gui.pages._catalog_overview import OverviewTab
@@ -102,11 +103,13 @@ class RunDetailView(QWidget):
         self.confusion, self.misclassified = ConfusionTab(), MisclassifiedTab()
         self.lineage = LineageTab()
         self.lineage.open_requested.connect(self.open_requested)
+        self.deploy = DeployTab()
         self.tabs = QTabWidget()
         for widget, title in ((self.overview, "Overview"), (self.config, "Config"),
                               (self.curves, "Curves"), (self.metrics, "Test metrics"),
                               (self.confusion, "Confusion matrix"),
-                              (self.misclassified, "Misclassified"), (self.lineage, "Lineage")):
+                              (self.misclassified, "Misclassified"), (self.lineage, "Lineage"),
+                              (self.deploy, "Deploy")):
             self.tabs.addTab(widget, title)
         self.tabs.setEnabled(False)
         self.tabs.currentChanged.connect(lambda _index: self._draw_curves())
@@ -124,7 +127,7 @@ class RunDetailView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._pending > 0 or self.actions.planning
+        return self._pending > 0 or self.actions.planning or self.deploy.busy
 
     # ----------------------------------------------------------------------------- API
     def show_run(self, run_id: int | None) -> None:
@@ -138,6 +141,7 @@ class RunDetailView(QWidget):
             self.resume_button.hide()
             self.fine_tune_button.hide()
             self.actions.show_for(None)
+            self.deploy.show_run(self.state.catalog, None, False)
             return
         catalog = self.state.catalog
         self._background(lambda: _load_detail(catalog, run_id),
@@ -188,6 +192,7 @@ class RunDetailView(QWidget):
         self._show_lineage(lineage)
         usable = any(artifact.kind == USABLE_MODEL for artifact in detail.artifacts)
         self.fine_tune_button.setVisible(usable and run.trashed_at is None)
+        self.deploy.show_run(self.state.catalog, run, usable)
         self.actions.show_for(run)
         has_test = bool(run.test_metrics) and run.test_metrics.get("accuracy") is not None
         if has_test:

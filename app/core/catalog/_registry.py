@@ -288,7 +288,7 @@ def refuse_deleting_registered(db: Database, run_ids: Iterable[int], doing: str)
     if rows:
         listed = ", ".join(f"run {r['run_id']} is {r['name']} v{r['version']}" for r in rows[:6])
         raise CatalogError(f"cannot {doing}: {listed}; archive those model versions first "
-                           "(Models registry page), or keep the runs")
+                           "(Models registry page, or main.py --archive NAME VERSION)")
 
 
 def _one(db: Database, sql: str, *args: object) -> object:

@@ -28,6 +28,7 @@ from app.gui.pages._catalog_lineage import LineageTab
 from app.gui.pages._catalog_metrics import MetricsTab
 from app.gui.pages._catalog_overview import OverviewTab
 from app.gui.pages._catalog_samples import ConfusionTab, MisclassifiedTab
+from app.gui.pages._registry_register import RegisterButton
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
 from app.gui.widgets.run_curves import RunCurves
@@ -91,10 +92,13 @@ class RunDetailView(QWidget):
         self.actions.settings_used.connect(self.settings_used)
         self.actions.reproduce_queued.connect(self.reproduce_queued)
         self.actions.failed.connect(self.failed)
+        self.register_button = RegisterButton(state)
+        self.register_button.failed.connect(self.failed)
         header = QHBoxLayout()
         header.addWidget(self.swatch)
         header.addWidget(self.title, 1)
         header.addWidget(self.actions)
+        header.addWidget(self.register_button)
         header.addWidget(self.fine_tune_button)
         header.addWidget(self.resume_button)
         self.overview, self.config, self.metrics = OverviewTab(), ConfigTab(), MetricsTab()
@@ -138,6 +142,7 @@ class RunDetailView(QWidget):
             self.resume_button.hide()
             self.fine_tune_button.hide()
             self.actions.show_for(None)
+            self.register_button.show_for(None, usable=False)
             return
         catalog = self.state.catalog
         self._background(lambda: _load_detail(catalog, run_id),
@@ -189,6 +194,7 @@ class RunDetailView(QWidget):
         usable = any(artifact.kind == USABLE_MODEL for artifact in detail.artifacts)
         self.fine_tune_button.setVisible(usable and run.trashed_at is None)
         self.actions.show_for(run)
+        self.register_button.show_for(run, usable=usable)
         has_test = bool(run.test_metrics) and run.test_metrics.get("accuracy") is not None
         if has_test:
             waiting = "Loading the test predictions…"

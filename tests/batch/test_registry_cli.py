@@ -137,3 +137,20 @@ def test_no_catalog_file_is_created_for_a_typo(cli: CliRunner, tmp_path: Path) -
     result = cli("--versions", "topics", "--catalog", tmp_path / "typo.sqlite")
     assert_one_error_line(result, ("no catalog at", "typo.sqlite"))
     assert not (tmp_path / "typo.sqlite").exists()
+
+
+def test_a_run_reference_can_name_a_registered_version(
+        cli: CliRunner, existing_catalog: Path) -> None:
+    catalog = Catalog(existing_catalog)
+    catalog.register_model_version("topics", 1)
+    catalog.set_alias("topics", "production", 1)
+
+    result = cli("--register", "topics@production", "--name", "topics-final",
+                 "--catalog", existing_catalog)
+    by_number = cli("--register", "topics@v1", "--name", "topics-final",
+                    "--catalog", existing_catalog)
+    unknown = cli("--register", "topics@staging", "--name", "x", "--catalog", existing_catalog)
+
+    assert result.code == 0 and by_number.code == 0, result.both + by_number.both
+    assert [v.run_id for v in catalog.model_versions("topics-final")] == [1, 1]
+    assert_one_error_line(unknown, ("--register topics@staging: ", "no alias 'staging'"))

@@ -82,7 +82,7 @@ def _answer(qtbot, dialog: RegistryDialog, choice: str, note: str) -> None:  # n
 def test_the_page_lists_names_versions_and_history(page: RegistryPage, trained) -> None:  # noqa: ANN001
     ids = trained[1]
     assert page.names.count() == 1
-    assert page.names.item(0).text() == "topics  (2 vs · production v1)"
+    assert page.names.item(0).text() == "topics\n2 versions · production v1"
     newest, oldest = _cells(page.table, 0), _cells(page.table, 1)
     assert newest[:3] == ["v2", "", f"#{ids['second']} topics second"]
     assert oldest[:3] == ["v1", "production", f"#{ids['first']} topics first"]

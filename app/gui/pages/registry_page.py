@@ -53,9 +53,10 @@ def read_registry(catalog: Catalog, name: str | None) -> tuple[list[RegisteredMo
 
 
 def _model_title(model: RegisteredModel) -> str:
-    aliases = ", ".join(f"{alias} v{version}" for alias, version in model.aliases.items())
-    return f"{model.name}  ({model.versions} v{'s' if model.versions != 1 else ''}" + \
-        (f" · {aliases})" if aliases else ")")
+    """Two lines: the name, then its version count and where its aliases point."""
+    aliases = "".join(f" · {alias} v{version}" for alias, version in model.aliases.items())
+    count = f"{model.versions} version{'s' if model.versions != 1 else ''}"
+    return f"{model.name}\n{count}{aliases}"
 
 
 class RegistryPage(QWidget):
@@ -120,7 +121,8 @@ class RegistryPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.names)
         splitter.addWidget(right)
-        splitter.setSizes([240, 900])
+        self.names.setSpacing(2)
+        splitter.setSizes([260, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h3>Models registry</h3>"))
         layout.addWidget(self.empty)

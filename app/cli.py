@@ -30,6 +30,10 @@ examples:
   main.py --reproduce 12                     train run 12's stored config again as a new run
   main.py my-experiments.toml               open the window and offer to queue the file's runs
   main.py --self-test                        check an installation end to end (about a minute)
+  main.py --register 12 --name churn --note "first cut"    run 12 as the next version of churn
+  main.py --promote churn 3 --alias production             point churn's production at v3
+  main.py --rollback churn                                 production back to where it was
+  main.py --versions churn                                 churn's versions and their history
 
 exit codes: 0 all runs completed, 1 a run failed or diverged, 2 invalid file, dataset or
 arguments, 130 interrupted (the running run is saved as stopped and can be resumed).
@@ -58,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--self-test", action="store_true",
                       help="open the window offscreen, train the bundled sample for one epoch "
                            "into a temporary catalog and exit 0 if everything worked")
+    _add_registry_arguments(parser, mode)
     parser.add_argument("--catalog", metavar="PATH", type=Path,
                         help="catalog file (default: $MODELDESK_CATALOG or the user data folder)")
     parser.add_argument("--summary-json", metavar="OUT", type=Path,
@@ -72,6 +77,46 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--no-header", action="store_true",
                        help="the table has no header row (default: detected)")
     return parser
+
+
+def _add_registry_arguments(parser: argparse.ArgumentParser,
+                            mode: argparse._MutuallyExclusiveGroup) -> None:
+    """The model registry's modes and their options (see docs/registry.md)."""
+    mode.add_argument("--register", metavar="RUN",
+                      help="register a run (its id, or 6+ digits of its uid) as the next "
+                           "version of the model --name NAME")
+    mode.add_argument("--promote", nargs=2, metavar=("NAME", "VERSION"),
+                      help="point an alias of NAME (--alias, default production) at VERSION")
+    mode.add_argument("--rollback", metavar="NAME",
+                      help="point an alias of NAME back at the version it pointed at before")
+    mode.add_argument("--archive", nargs=2, metavar=("NAME", "VERSION"),
+                      help="retire a version (so its run may be deleted)")
+    mode.add_argument("--versions", metavar="NAME",
+                      help="list NAME's versions, aliases and the history of changes")
+    registry = parser.add_argument_group("model registry (with --register, --promote, "
+                                         "--rollback, --archive)")
+    registry.add_argument("--name", metavar="NAME", help="with --register: the model's name")
+    registry.add_argument("--alias", metavar="ALIAS",
+                          help="with --promote or --rollback (default production)")
+    registry.add_argument("--note", metavar="TEXT", help="why: kept in the history")
+
+
+_REGISTRY_MODES = ("register", "promote", "rollback", "archive", "versions")
+_REGISTRY_OPTIONS = {"name": ("register",), "alias": ("promote", "rollback"),
+                     "note": ("register", "promote", "rollback", "archive")}
+
+
+def _check_registry_combination(parser: argparse.ArgumentParser,
+                                args: argparse.Namespace) -> None:
+    """Registry options only with the modes that use them; ``--register`` needs ``--name``."""
+    for option, modes in _REGISTRY_OPTIONS.items():
+        if getattr(args, option) is not None and all(getattr(args, m) is None for m in modes):
+            parser.error(f"--{option} only works with " + " or ".join(f"--{m}" for m in modes))
+    if args.register is not None and args.name is None:
+        parser.error("--register RUN needs --name NAME (the model to add a version to)")
+    chosen = next((m for m in _REGISTRY_MODES if getattr(args, m) is not None), None)
+    if chosen and args.dataset:
+        parser.error(f"--{chosen} takes no DATASET argument (got {args.dataset!r})")
 
 
 def _column(value: str) -> str | int:
@@ -107,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_combination(parser, args)
+    _check_registry_combination(parser, args)
     from app.logs import log_file, setup_logging
 
     setup_logging()
@@ -123,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reproduce(args)
         if args.self_test:
             return _self_test()
+        if any(getattr(args, m) is not None for m in _REGISTRY_MODES):
+            return _registry(args)
         return _gui(args)
     except ModelDeskError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -195,6 +243,21 @@ def _resume(args: argparse.Namespace) -> int:
     from app.batch import resume_run
 
     return resume_run(args.resume, _catalog_path(args))
+
+
+def _registry(args: argparse.Namespace) -> int:
+    from app.batch import _registry as registry
+
+    catalog, note, alias = _catalog_path(args), args.note or "", args.alias or "production"
+    if args.register is not None:
+        return registry.register_version(args.register, args.name, catalog, note=note)
+    if args.promote is not None:
+        return registry.promote_version(*args.promote, catalog, alias=alias, note=note)
+    if args.rollback is not None:
+        return registry.rollback_alias(args.rollback, catalog, alias=alias, note=note)
+    if args.archive is not None:
+        return registry.archive_version(*args.archive, catalog, note=note)
+    return registry.show_versions(args.versions, catalog)
 
 
 def _reproduce(args: argparse.Namespace) -> int:

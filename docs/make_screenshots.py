@@ -67,6 +67,25 @@ def settle(seconds: float = 0.6) -> None:
     wait_until(lambda: time.monotonic() > end)
 
 
+def shoot_registry(window, ids: dict[str, int], shoot: Callable[[str], None]) -> None:  # noqa: ANN001
+    """Three versions of "topics", production promoted twice and rolled back once."""
+    catalog = window.state.catalog
+    for key, note in (("bag_slow", "baseline"), ("bag_fast", "higher learning rate"),
+                      ("textcnn", "convolutions over words")):
+        catalog.register_model_version("topics", ids[key], note=note, user="ana")
+    catalog.set_alias("topics", "production", 1, note="first release", user="ana")
+    catalog.set_alias("topics", "production", 2, note="better on the March sample", user="ben")
+    catalog.set_alias("topics", "staging", 3, note="for the review board", user="ben")
+    catalog.rollback("topics", "production", note="v2 misroutes refunds", user="ana")
+    catalog.register_model_version("shapes", ids["shapes"], note="first CNN", user="ana")
+    registry = window.show_page("Models registry")
+    registry.refresh("topics")
+    wait_until(lambda: registry.name == "topics" and registry.table.rowCount() == 3)
+    registry.table.selectRow(1)
+    settle(1.0)
+    shoot("registry")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -149,6 +168,8 @@ def main() -> int:
     settle(2.0)
     compare.tabs.setCurrentIndex(2)
     shoot("compare-error-diff")
+
+    shoot_registry(window, ids, shoot)
 
     try_page = window.show_page("Try it")
     wait_until(lambda: try_page.select_run(ids["bag_fast"]))

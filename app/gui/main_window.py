@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.pages["Models"].search_requested.connect(lambda: self.show_page("Search"))
         self.pages["Search"].open_run_requested.connect(self._on_open_run)
         self.pages["Search"].compare_requested.connect(self._on_compare_requested)
+        self.pages["Models registry"].open_run_requested.connect(self._on_open_run)
         self.nav.setCurrentRow(0)
         body = QWidget()
         layout = QHBoxLayout(body)

@@ -45,6 +45,7 @@ class AppState(QObject):
     model_changed = Signal(str)
     values_changed = Signal()
     fine_tune_changed = Signal(str)  # the "init_from" run's label, or "" when none
+    registry_changed = Signal()  # a model version was registered, promoted, rolled back, …
 
     def __init__(self, settings: Settings, catalog_path: str | Path | None = None) -> None:
         super().__init__()

@@ -53,7 +53,7 @@ def test_combo_lists_completed_runs_with_weights_newest_first(page, runs) -> Non
     _, ids = runs
     texts = [page.combo.itemText(i) for i in range(page.combo.count())]
     assert [page.combo.itemData(i) for i in range(page.combo.count())] == \
-        [ids["text"], ids["image"]]
+        [f"run:{ids['text']}", f"run:{ids['image']}"]
     assert texts[0].startswith(f"#{ids['text']} text run — bag_of_embeddings, test acc ")
     assert page.top_k.value() == 3
     assert page.inputs.currentWidget() is page.text_input

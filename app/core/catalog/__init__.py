@@ -28,6 +28,13 @@ from app.core.catalog._records import (
     parse_timestamp,
     thaw,
 )
+from app.core.catalog._registry_records import (
+    ModelVersion,
+    RegisteredModel,
+    RegistryEvent,
+    check_alias,
+    check_model_name,
+)
 from app.core.catalog._rows import PageCursor, RunPage, RunRow
 from app.core.catalog._run_query import COMPARISONS, METRIC_COLUMNS, RunQuery
 from app.core.catalog._schema import latest_version
@@ -58,7 +65,10 @@ __all__ = [
     "Lineage",
     "MetricPoint",
     "MetricRow",
+    "ModelVersion",
     "PageCursor",
+    "RegisteredModel",
+    "RegistryEvent",
     "RunDetail",
     "RunPage",
     "RunQuery",
@@ -67,6 +77,8 @@ __all__ = [
     "Sort",
     "StudyRecord",
     "TrashReport",
+    "check_alias",
+    "check_model_name",
     "default_catalog_path",
     "export_runs_csv",
     "is_interrupted",

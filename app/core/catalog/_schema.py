@@ -11,8 +11,9 @@ Version 1 created the tables, 2 added the trash, 3 (``_schema_v3``) added uids a
 and dropped the CHECK on ``runs.status``, 4 (``_schema_v4``) made metrics compact and added the
 heartbeat, run health and dataset reports, 5 (``_schema_v5``) the link from a reproduction to
 the run it re-ran, 6 (``_schema_v6``) derived models (exports, compressed
-versions) and the model registry. The v1 statements below still carry that CHECK:
-they are what version-1 files contain, and a fresh file runs every migration in turn.
+versions) and the model registry, 7 (``_schema_v7``) archived model versions and the trigger
+keeping their runs. The v1 statements below still carry that CHECK: they are what version-1
+files contain, and a fresh file runs every migration in turn.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from app.core.catalog._schema_v3 import v3_uids_studies_open_statuses
 from app.core.catalog._schema_v4 import v4_compact_metrics_liveness_health
 from app.core.catalog._schema_v5 import v5_reproductions
 from app.core.catalog._schema_v6 import v6_exports_and_registry
+from app.core.catalog._schema_v7 import v7_archived_versions
 from app.core.errors import CatalogError
 
 Migration = Callable[[Database], None]
@@ -142,6 +144,7 @@ MIGRATIONS: list[Migration] = [
     v4_compact_metrics_liveness_health,
     v5_reproductions,
     v6_exports_and_registry,
+    v7_archived_versions,
 ]
 """Ordered migrations; ``len(MIGRATIONS)`` is the version this code writes."""
 

@@ -22,6 +22,7 @@ from app.core.catalog._records import (
     new_uid,
     utc_now,
 )
+from app.core.catalog._registry import CatalogRegistry, refuse_deleting_registered
 from app.core.catalog._run_query import check_status
 from app.core.catalog._studies import CatalogStudies
 from app.core.catalog._trash import CatalogTrash
@@ -29,7 +30,8 @@ from app.core.errors import CatalogError
 from app.core.statuses import QUEUED, RUNNING, TERMINAL_STATUSES
 
 
-class Catalog(CatalogExports, CatalogLiveness, CatalogTrash, CatalogStudies, CatalogReader):
+class Catalog(CatalogRegistry, CatalogExports, CatalogLiveness, CatalogTrash, CatalogStudies,
+              CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
     Thread and process safety: no connection is shared. Each method opens its own connection,
@@ -312,10 +314,12 @@ class Catalog(CatalogExports, CatalogLiveness, CatalogTrash, CatalogStudies, Cat
 
         Rows go first: a crash in between leaves an orphan folder (ids are never reused, so it
         collides with nothing), never a row pointing at deleted files. Children fine-tuned
-        from this run, and its reproductions, keep existing with the link cleared.
+        from this run, and its reproductions, keep existing with the link cleared. A run that
+        a model version stands for is kept until that version is archived (CatalogError).
         """
         with self._write() as db:
             folder = self._run(db, run_id).run_dir
+            refuse_deleting_registered(db, [run_id], f"delete run {run_id}")
             db.execute("DELETE FROM runs WHERE id = ?", (int(run_id),))
         remove_run_folder(folder, self.runs_root)
 

@@ -14,6 +14,7 @@ from app.core.catalog._base import CatalogBase
 from app.core.catalog._files import from_stored, remove_run_folder_counted
 from app.core.catalog._liveness import is_interrupted
 from app.core.catalog._records import TrashReport, utc_now
+from app.core.catalog._registry import refuse_deleting_registered
 from app.core.errors import CatalogError
 from app.core.statuses import RUNNING
 
@@ -61,6 +62,8 @@ class CatalogTrash(CatalogBase):
         As with ``delete_run``, a crash in between leaves orphan folders, never rows that
         point at deleted files. Folders outside the runs folder are never touched. A trashed
         run that is running right now (trashed while queued, then started) stays in the trash.
+        A trashed run that a model version stands for makes it refuse (CatalogError, nothing
+        deleted) until that version is archived or the run restored.
         """
         with self._write() as db:
             rows = [SimpleNamespace(**row) for row in db.query(
@@ -69,6 +72,7 @@ class CatalogTrash(CatalogBase):
             )]  # fmt: skip
             doomed = [(row.id, row.run_dir) for row in rows
                       if row.status != RUNNING or is_interrupted(row)]  # fmt: skip
+            refuse_deleting_registered(db, [run_id for run_id, _ in doomed], "empty the trash")
             db.conn.executemany(
                 "DELETE FROM runs WHERE id = ?", [(run_id,) for run_id, _ in doomed]
             )

@@ -1,7 +1,9 @@
-"""Finding the one catalog run a user names: a run id, or a uid prefix of six or more digits.
+"""Finding the one catalog run a user names: a run id, a uid prefix of six or more digits, or
+a registered model version (``churn@production``, ``churn@3``: the run that version stands for).
 
-``init_from`` and ``--reproduce`` take the same references, so they share this lookup and its
-messages; ``what`` is how the message names the reference (``init_from = 3``).
+``init_from``, ``--reproduce``, ``--register`` (and ``--export``) take the same references, so
+they share this lookup and its messages; ``what`` is how the message names the reference
+(``init_from = 3``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ def find_run(catalog: Catalog, reference: str, *, what: str,
              fields: tuple[str, ...] = ()) -> RunRecord:
     """The run ``reference`` names in ``catalog``; ``ConfigError`` (with ``fields``) when none
     or several match."""
+    if "@" in str(reference):
+        return _registered_run(catalog, str(reference).strip(), what=what, fields=fields)
     reference = str(reference).strip().lower()
     found: dict[int, RunRecord] = {}
     if reference.isdigit():
@@ -36,3 +40,18 @@ def find_run(catalog: Catalog, reference: str, *, what: str,
         raise ConfigError(f"{what} is ambiguous: it matches {listed}; give more digits of the "
                           "uid", fields=fields)
     return next(iter(found.values()))
+
+
+def _registered_run(catalog: Catalog, reference: str, *, what: str,
+                    fields: tuple[str, ...]) -> RunRecord:
+    """``NAME@ALIAS`` or ``NAME@VERSION`` (``v3`` or ``3``) → the run of that version."""
+    name, _, which = (part.strip() for part in reference.partition("@"))
+    number = which[1:] if which[:1] in "vV" and which[1:].isdigit() else which
+    try:
+        version = (catalog.resolve_model(name, version=int(number)) if number.isdigit()
+                   else catalog.resolve_model(name, alias=which))
+        if version.run_id is None:
+            raise CatalogError(f"{version.label}'s run was deleted")
+        return catalog.get_run_record(version.run_id)
+    except CatalogError as error:
+        raise ConfigError(f"{what}: {error}", fields=fields) from None

@@ -29,6 +29,7 @@ from app.gui.pages._catalog_lineage import LineageTab
 from app.gui.pages._catalog_metrics import MetricsTab
 from app.gui.pages._catalog_overview import OverviewTab
 from app.gui.pages._catalog_samples import ConfusionTab, MisclassifiedTab
+from app.gui.pages._registry_register import RegisterButton
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
 from app.gui.widgets.run_curves import RunCurves
@@ -92,10 +93,13 @@ class RunDetailView(QWidget):
         self.actions.settings_used.connect(self.settings_used)
         self.actions.reproduce_queued.connect(self.reproduce_queued)
         self.actions.failed.connect(self.failed)
+        self.register_button = RegisterButton(state)
+        self.register_button.failed.connect(self.failed)
         header = QHBoxLayout()
         header.addWidget(self.swatch)
         header.addWidget(self.title, 1)
         header.addWidget(self.actions)
+        header.addWidget(self.register_button)
         header.addWidget(self.fine_tune_button)
         header.addWidget(self.resume_button)
         self.overview, self.config, self.metrics = OverviewTab(), ConfigTab(), MetricsTab()
@@ -142,6 +146,7 @@ class RunDetailView(QWidget):
             self.fine_tune_button.hide()
             self.actions.show_for(None)
             self.deploy.show_run(self.state.catalog, None, False)
+            self.register_button.show_for(None, usable=False)
             return
         catalog = self.state.catalog
         self._background(lambda: _load_detail(catalog, run_id),
@@ -194,6 +199,7 @@ class RunDetailView(QWidget):
         self.fine_tune_button.setVisible(usable and run.trashed_at is None)
         self.deploy.show_run(self.state.catalog, run, usable)
         self.actions.show_for(run)
+        self.register_button.show_for(run, usable=usable)
         has_test = bool(run.test_metrics) and run.test_metrics.get("accuracy") is not None
         if has_test:
             waiting = "Loading the test predictions…"

@@ -1,5 +1,8 @@
 """The Try it page: pick a catalog model, drop an image or type text, see the top-k classes.
 
+Models are runs, and registered aliases ("churn @ production", listed first) that load the run
+of the version the alias points at now (``_registry_try``).
+
 Listing the runs (the catalog says which have a usable model), loading a model and
 predicting all happen on the thread pool; each result is tagged with the request it answers
 and dropped when a newer request has been made since (the user typed on, or picked another
@@ -28,6 +31,7 @@ from app.core.catalog import Catalog, RunRecord
 from app.core.models import USABLE_MODEL
 from app.gui.colors import run_color
 from app.gui.pages._compare_picker import color_swatch
+from app.gui.pages._registry_try import AliasedModel, aliased_models
 from app.gui.pages._try_inputs import ImageInput, TextInput
 from app.gui.pages._try_results import PredictionView
 from app.gui.state import AppState
@@ -68,13 +72,14 @@ class TryPage(QWidget):
         super().__init__(parent)
         self.state, self.queue = state, queue
         self.predictor = None
-        self._runs: list[RunRecord] = []
+        self._runs: dict[str, RunRecord] = {}  # combo key ("run:3", "model:churn@production")
         self._image_path: str | None = None
         self._chosen_run: int | None = None  # the run loaded (or loading) into the predictor
         self._load_generation = 0
         self._request = 0
         self._build()
         state.runs_changed.connect(self._refresh_runs)
+        state.registry_changed.connect(self._refresh_runs)
         state.catalog_changed.connect(lambda _catalog: self._refresh_runs())
         self._refresh_runs()
 
@@ -130,14 +135,22 @@ class TryPage(QWidget):
     # ----------------------------------------------------------------------------- public
     def select_run(self, run_id: int) -> bool:
         """Choose run ``run_id`` in the combo; ``False`` if it is not a tryable run."""
-        index = self.combo.findData(int(run_id))
+        return self._select(f"run:{int(run_id)}")
+
+    def select_model(self, name: str, alias: str = "production") -> bool:
+        """Choose "NAME @ ALIAS"; ``False`` if the registry has no such alias."""
+        return self._select(f"model:{name}@{alias}")
+
+    def current_run_id(self) -> int | None:
+        """The run loaded for the current choice (an alias's version's run)."""
+        run = self._runs.get(self.combo.currentData())
+        return None if run is None else run.id
+
+    def _select(self, key: str) -> bool:
+        index = self.combo.findData(key)
         if index >= 0:
             self.combo.setCurrentIndex(index)
         return index >= 0
-
-    def current_run_id(self) -> int | None:
-        data = self.combo.currentData()
-        return None if data is None else int(data)
 
     def open_image(self, path: str | Path) -> None:
         """Predict on an image file (drop, "Open image…", or a caller)."""
@@ -149,20 +162,23 @@ class TryPage(QWidget):
     # ------------------------------------------------------------------------------ runs
     def _refresh_runs(self) -> None:
         catalog = self.state.catalog
-        run_in_background(self, lambda: tryable_runs(catalog), self._on_runs_listed,
-                          self.results.show_error)
+        run_in_background(self, lambda: (tryable_runs(catalog), aliased_models(catalog)),
+                          lambda found: self._on_runs_listed(*found), self.results.show_error)
 
-    def _on_runs_listed(self, runs: list[RunRecord]) -> None:
-        previous = self.current_run_id()
-        self._runs = runs
+    def _on_runs_listed(self, runs: list[RunRecord], aliased: list[AliasedModel]) -> None:
+        previous = self.combo.currentData()
+        self._runs = {entry.key: entry.run for entry in aliased}
+        self._runs.update((f"run:{run.id}", run) for run in runs)
         self.combo.blockSignals(True)
         self.combo.clear()
+        for entry in aliased:
+            self.combo.addItem(color_swatch(run_color(entry.run.id)), entry.title, entry.key)
         for run in runs:
-            self.combo.addItem(color_swatch(run_color(run.id)), run_title(run), run.id)
+            self.combo.addItem(color_swatch(run_color(run.id)), run_title(run), f"run:{run.id}")
         index = self.combo.findData(previous) if previous is not None else -1
-        self.combo.setCurrentIndex(index if index >= 0 else (0 if runs else -1))
+        self.combo.setCurrentIndex(index if index >= 0 else (0 if self._runs else -1))
         self.combo.blockSignals(False)
-        self.combo.setEnabled(bool(runs))
+        self.combo.setEnabled(bool(self._runs))
         if self.current_run_id() != self._chosen_run:
             self._on_run_selected()
         self.runs_listed.emit(list(runs))
@@ -177,7 +193,7 @@ class TryPage(QWidget):
             self.inputs.setCurrentWidget(self.empty_label)
             self.results.show_hint("")
             return
-        run = next(r for r in self._runs if r.id == run_id)
+        run = self._runs[self.combo.currentData()]
         self.info_label.setText(f"Loading {run.name}…")
         self.results.show_hint("Loading the model…")
         catalog = self.state.catalog

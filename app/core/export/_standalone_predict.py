@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
 
         session = onnxruntime.InferenceSession(str(HERE / "model.onnx"),
                                                providers=["CPUExecutionProvider"])
-        encode = None if meta["input"]["name"] == "pixels" else text_encoder(meta, HERE)
+        encode = None if meta["input"]["name"] == "pixels" else text_encoder(meta, HERE).encode
         batch: list = []
         for item in load_inputs(meta, args.files, args.text, failures):
             batch.append(item)

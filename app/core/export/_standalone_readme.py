@@ -19,7 +19,7 @@ def readme_text(meta: Mapping[str, Any], name: str) -> str:
     lines = [
         f"# {name}",
         "",
-        f"A {'image' if is_image else 'text'} classifier (`{meta.get('architecture', '?')}`) "
+        f"{'An image' if is_image else 'A text'} classifier (`{meta.get('architecture', '?')}`) "
         f"trained in ModelDesk ({source}, ModelDesk {meta.get('modeldesk_version', '?')}), "
         f"exported to ONNX (opset {meta.get('opset', '?')}). It runs without ModelDesk or "
         "PyTorch: `predict.py` needs only onnxruntime, numpy and pillow.",

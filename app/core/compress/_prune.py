@@ -1,0 +1,42 @@
+"""Magnitude pruning with ``torch.nn.utils.prune``, reported for what it is.
+
+Zeroing the smallest weights leaves every tensor its full shape, so the dense ONNX file is as
+large as before: sparsity saves bytes only when the file is shipped compressed (zip, gzip),
+which is why the catalog row records both sizes. Structured pruning that removes whole
+channels would shrink the dense file too, but it must rewrite every layer that reads a pruned
+channel (the next convolution, BatchNorm, the classifier), architecture by architecture; it is
+not offered yet.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from torch import nn
+
+PRUNABLE = ("Linear", "Conv1d", "Conv2d", "Embedding")
+"""Layer types whose ``weight`` is pruned (biases and norms are left alone)."""
+
+
+def magnitude_prune(model: nn.Module, amount: float) -> tuple[nn.Module, dict[str, Any]]:
+    """A copy of ``model`` with the ``amount`` smallest |weights| of each prunable layer set
+    to zero (L1, per layer), made permanent; and what was pruned."""
+    import torch
+    from torch.nn.utils import prune
+
+    pruned = copy.deepcopy(model).eval()
+    layers = [(name, module) for name, module in pruned.named_modules()
+              if type(module).__name__ in PRUNABLE and isinstance(
+                  getattr(module, "weight", None), torch.nn.Parameter)]
+    for _, module in layers:
+        prune.l1_unstructured(module, "weight", amount=float(amount))
+        prune.remove(module, "weight")
+    zeros = sum(int((module.weight == 0).sum()) for _, module in layers)
+    total = sum(module.weight.numel() for _, module in layers)
+    everything = sum(p.numel() for p in pruned.parameters())
+    return pruned, {"amount": float(amount), "criterion": "L1 magnitude, per layer",
+                    "layers": [name for name, _ in layers],
+                    "pruned_weight_sparsity": round(zeros / total, 4) if total else 0.0,
+                    "model_sparsity": round(zeros / everything, 4) if everything else 0.0}

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.compress._errors import CompressionError
 from app.core.compress._latency import alternated_latency, median_ms, ratio_of
 from app.core.compress._onnx_files import gzip_bytes, open_session, size_bytes, weight_bytes
 from app.core.compress._samples import LabelledInputs
@@ -45,6 +46,7 @@ class OnnxRunner:
     """One onnxruntime session; calling it returns the probabilities (first output)."""
 
     def __init__(self, path: Path, threads: int) -> None:
+        self._path = Path(path)
         self._session = open_session(path, threads)
         self._input = self._session.get_inputs()[0].name
 
@@ -56,9 +58,16 @@ class OnnxRunner:
         return self._session.run(None, {self._input: batch})[0]
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
-        """Top-1 class per input."""
-        rows = [self(inputs[i:i + _PREDICT_BATCH]).argmax(axis=1)
-                for i in range(0, len(inputs), _PREDICT_BATCH)]
+        """Top-1 class per input; a clear error when the graph does not take them."""
+        try:
+            rows = [self(inputs[i:i + _PREDICT_BATCH]).argmax(axis=1)
+                    for i in range(0, len(inputs), _PREDICT_BATCH)]
+        except Exception as error:  # onnxruntime's InvalidArgument, Fail, ...
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise CompressionError(
+                f"onnxruntime cannot run {self._path} on the run's test inputs "
+                f"{tuple(inputs.shape)} {inputs.dtype} ({first or type(error).__name__}); "
+                "export the model again") from None
         return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
 

@@ -29,6 +29,11 @@ from app.core.compress._onnx_files import load_graph, op_counts
 
 DYNAMIC_OPS = ("MatMul", "Gemm", "Gather", "LSTM", "Attention")
 """What int8_dynamic quantises (Conv is deliberately not among them)."""
+STATIC_OPS = ("Conv", "ConvTranspose", "MatMul", "Gemm", "Gather", "MaxPool", "AveragePool",
+              "Relu")
+"""What int8_static quantises: the weighted layers and the ops between them that int8 kernels
+fuse; masks, padding and shape arithmetic stay float (a constant mask would calibrate to a
+zero range)."""
 CONV_OPS = frozenset({"Conv", "ConvTranspose"})
 CALIBRATION_BATCH = 16
 
@@ -80,6 +85,7 @@ def quantize_int8_static(source: Path, target: Path, calibration: np.ndarray,
         quantize_static(_prepared(source, Path(work)), target, reader,
                         quant_format=QuantFormat.QDQ, activation_type=QuantType.QUInt8,
                         weight_type=QuantType.QInt8, per_channel=True,
+                        op_types_to_quantize=list(STATIC_OPS),
                         calibrate_method=CalibrationMethod.MinMax)
     after = op_counts(load_graph(target))
     return {"weighted_ops": before, "qdq_pairs": after.get("DequantizeLinear", 0),

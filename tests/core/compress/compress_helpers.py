@@ -64,7 +64,9 @@ def export_for_tests(model: nn.Module, bundle: ModelBundle, path: Path, *,
         spec = {"name": "pixels", "dtype": "uint8", "layout": "NHWC",
                 "shape": ["batch", pre.image_size, pre.image_size, pre.channels]}
     else:
-        example = torch.ones((2, 8), dtype=torch.int64)
+        # At the encoder's full length: textcnn's padding makes torch.export specialise a
+        # shorter example's sequence length (ModelDesk's word encoder always pads to it).
+        example = torch.ones((2, pre.max_length), dtype=torch.int64)
         shapes = {"inputs": {0: batch, 1: torch.export.Dim("sequence", min=1)}}
         spec = {"name": "input_ids", "dtype": "int64", "shape": ["batch", "sequence"],
                 "pad_id": 0}

@@ -21,8 +21,12 @@ PRUNABLE = ("Linear", "Conv1d", "Conv2d", "Embedding")
 
 
 def magnitude_prune(model: nn.Module, amount: float) -> tuple[nn.Module, dict[str, Any]]:
-    """A copy of ``model`` with the ``amount`` smallest |weights| of each prunable layer set
-    to zero (L1, per layer), made permanent; and what was pruned."""
+    """A copy of ``model`` with the ``amount`` smallest |weights| of its prunable layers set
+    to zero, made permanent; and what was pruned.
+
+    The threshold is global (one across all layers), not per layer: small layers such as
+    the first convolution hold few, important weights, and pruning each layer by the same
+    share cost far more accuracy on our CNNs."""
     import torch
     from torch.nn.utils import prune
 
@@ -30,13 +34,15 @@ def magnitude_prune(model: nn.Module, amount: float) -> tuple[nn.Module, dict[st
     layers = [(name, module) for name, module in pruned.named_modules()
               if type(module).__name__ in PRUNABLE and isinstance(
                   getattr(module, "weight", None), torch.nn.Parameter)]
+    if layers:
+        prune.global_unstructured([(module, "weight") for _, module in layers],
+                                  pruning_method=prune.L1Unstructured, amount=float(amount))
     for _, module in layers:
-        prune.l1_unstructured(module, "weight", amount=float(amount))
         prune.remove(module, "weight")
     zeros = sum(int((module.weight == 0).sum()) for _, module in layers)
     total = sum(module.weight.numel() for _, module in layers)
     everything = sum(p.numel() for p in pruned.parameters())
-    return pruned, {"amount": float(amount), "criterion": "L1 magnitude, per layer",
+    return pruned, {"amount": float(amount), "criterion": "L1 magnitude, one global threshold",
                     "layers": [name for name, _ in layers],
                     "pruned_weight_sparsity": round(zeros / total, 4) if total else 0.0,
                     "model_sparsity": round(zeros / everything, 4) if everything else 0.0}

@@ -12,6 +12,7 @@ the staging folder, so no row points at a half-written file.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import uuid
@@ -134,9 +135,17 @@ def _export(exporter: Exporter | None, model: nn.Module, bundle: ModelBundle,
     except ModelDeskError:
         raise
     except Exception as error:  # the exporter's own failure, e.g. an unsupported layer
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise CompressionError(f"the {bundle.architecture} model cannot be exported to ONNX "
-                               f"({first}), so it cannot be compressed") from None
+                               f"({_root_cause(error)}), so it cannot be compressed") from None
+
+
+def _root_cause(error: BaseException) -> str:
+    """The innermost cause's first line: torch.onnx wraps the real reason in a generic
+    "Failed to export the model with torch.export" with terminal colour codes."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
 
 
 def _check_applies(method: str, source: Path, bundle: ModelBundle) -> None:

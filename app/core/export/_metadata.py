@@ -20,7 +20,7 @@ from app.core.datasets import (
     verified_file,
 )
 from app.core.datasets._vocab import _TOKEN
-from app.core.export._wrapper import OUTPUT_NAMES, input_description
+from app.core.export._graph import OUTPUT_NAMES, input_description
 from app.core.models import ModelBundle
 
 METADATA_KEY = "modeldesk"

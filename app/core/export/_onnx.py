@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.export._errors import ExportError
+from app.core.export._graph import OUTPUT_NAMES
 from app.core.export._metadata import (
     METADATA_FILE,
     METADATA_KEY,
@@ -25,8 +26,6 @@ from app.core.export._metadata import (
     tokenizer_source,
 )
 from app.core.export._staging import staged, writable_folder
-from app.core.export._trace import trace
-from app.core.export._wrapper import OUTPUT_NAMES
 from app.core.models import ModelBundle
 
 if TYPE_CHECKING:
@@ -68,6 +67,8 @@ def export_onnx(model: nn.Module, bundle: ModelBundle, path: str | Path, *,
     path = Path(path)
     folder = writable_folder(path.parent)
     started = time.perf_counter()
+    from app.core.export._trace import trace
+
     program = trace(model, bundle)
     onnx_program, chosen = _translate(program, bundle, opset)
     metadata = export_metadata(bundle, file_format="onnx", opset=chosen)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from app.core.export._errors import ExportError
-from app.core.export._wrapper import OUTPUT_NAMES, input_name
+from app.core.export._graph import OUTPUT_NAMES, input_name
 from app.core.models import ModelBundle
 
 log = logging.getLogger(__name__)

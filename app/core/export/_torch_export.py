@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.export._metadata import METADATA_FILE, export_metadata, metadata_text
 from app.core.export._staging import staged, writable_folder
-from app.core.export._trace import trace
 from app.core.models import ModelBundle
 
 if TYPE_CHECKING:
@@ -48,6 +47,8 @@ def export_torch(model: nn.Module, bundle: ModelBundle, path: str | Path) -> Tor
     path = Path(path)
     folder = writable_folder(path.parent)
     started = time.perf_counter()
+    from app.core.export._trace import trace
+
     program = trace(model, bundle)
     metadata = export_metadata(bundle, file_format="pt2")
     with staged() as staging:

@@ -19,7 +19,6 @@ from app.core.datasets import ImagePreprocessing, SubwordPreprocessing
 from app.core.export._adapters import exportable
 from app.core.models import ModelBundle
 
-OUTPUT_NAMES = ("probabilities", "logits")
 _EXAMPLE_BATCH = 2  # not 1: the exporter would specialise a batch of one to a constant
 _EXAMPLE_LENGTH = 8
 
@@ -61,10 +60,6 @@ def wrap(model: nn.Module, bundle: ModelBundle) -> nn.Module:
     return wrapper.eval()
 
 
-def input_name(bundle: ModelBundle) -> str:
-    return "pixels" if isinstance(bundle.preprocessing, ImagePreprocessing) else "input_ids"
-
-
 def example_input(bundle: ModelBundle) -> torch.Tensor:
     """A batch to trace with: mid-grey pixels, or ids of one real token then padding."""
     pre = bundle.preprocessing
@@ -85,13 +80,3 @@ def dynamic_shapes(bundle: ModelBundle) -> dict[str, Any]:
         return {"pixels": {0: batch}}
     longest = bundle.preprocessing.max_length
     return {"input_ids": {0: batch, 1: torch.export.Dim("sequence", min=1, max=longest)}}
-
-
-def input_description(bundle: ModelBundle) -> dict[str, Any]:
-    """The ``input`` entry of the metadata: name, dtype, layout and shape."""
-    pre = bundle.preprocessing
-    if isinstance(pre, ImagePreprocessing):
-        return {"name": "pixels", "dtype": "uint8", "layout": "NHWC",
-                "shape": ["batch", pre.image_size, pre.image_size, pre.channels]}
-    return {"name": "input_ids", "dtype": "int64", "shape": ["batch", "sequence"],
-            "pad_id": 0, "max_sequence": pre.max_length}

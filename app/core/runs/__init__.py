@@ -9,10 +9,11 @@ from app.core.runs._plan import PlannedRun, default_values, make_config, plan_ru
 from app.core.runs._preflight import preflight
 from app.core.runs._recorder import EPOCH_KEYS, STEP_LOSS, CatalogRecorder
 from app.core.runs._recovery import recover_interrupted
+from app.core.runs._find_run import find_run
 from app.core.runs._reproduce import Reproduction, plan_reproduction
 
 __all__ = ["EPOCH_KEYS", "STEP_LOSS", "BundleWriter", "CatalogRecorder", "ModelInputs",
            "PlannedRun", "PredictionsWriter", "Reproduction", "RunOutcome", "default_values",
-           "environment", "execute", "inputs_key", "make_config", "model_inputs",
+           "environment", "execute", "find_run", "inputs_key", "make_config", "model_inputs",
            "names_run", "plan_reproduction", "plan_run", "preflight", "recover_interrupted",
            "resume", "run_writers"]

@@ -18,6 +18,17 @@ from app.core.palette._text_models import BiRNN
 from app.core.palette._text_pooling import masked_max, masked_mean
 
 
+def fixed_sequence(model: nn.Module, bundle_max_length: int) -> int | None:
+    """The sequence length the export fixes, or ``None`` for a dynamic axis.
+
+    torch.export unrolls an LSTM/GRU over the traced length (its while-loop decomposition
+    gave out-of-range gathers under onnxruntime), so the recurrent model is exported for
+    exactly ``max_length`` tokens: ModelDesk's word encoder pads every text to that length
+    anyway, so nothing a ModelDesk input can be is lost.
+    """
+    return bundle_max_length if isinstance(model, BiRNN) else None
+
+
 def exportable(model: nn.Module) -> nn.Module:
     """``model``, or its stand-in when it holds a part torch.export cannot trace."""
     if isinstance(model, BiRNN):

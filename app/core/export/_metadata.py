@@ -29,9 +29,10 @@ TOKENIZER_FILE = "tokenizer.json"
 METADATA_VERSION = 1
 
 
-def export_metadata(bundle: ModelBundle, *, file_format: str,
-                    opset: int | None = None) -> dict[str, Any]:
-    """The record for ``bundle`` exported as ``file_format`` (``"onnx"`` or ``"pt2"``)."""
+def export_metadata(bundle: ModelBundle, *, file_format: str, opset: int | None = None,
+                    sequence: int | None = None) -> dict[str, Any]:
+    """The record for ``bundle`` exported as ``file_format`` (``"onnx"`` or ``"pt2"``);
+    ``sequence`` is the fixed number of tokens, when the export fixes it."""
     pre = bundle.preprocessing
     preprocessing = pre.to_json()
     if isinstance(pre, ImagePreprocessing):
@@ -40,7 +41,7 @@ def export_metadata(bundle: ModelBundle, *, file_format: str,
         "format": f"modeldesk-{file_format}", "version": METADATA_VERSION,
         "architecture": bundle.architecture, "run_uid": bundle.run_uid,
         "class_names": list(bundle.class_names), "modeldesk_version": app.__version__,
-        "input": input_description(bundle), "outputs": list(OUTPUT_NAMES),
+        "input": input_description(bundle, sequence), "outputs": list(OUTPUT_NAMES),
         "preprocessing": preprocessing, "tokenizer": tokenizer_record(bundle), "parity": None,
     }
     if opset is not None:

@@ -67,11 +67,12 @@ def export_onnx(model: nn.Module, bundle: ModelBundle, path: str | Path, *,
     path = Path(path)
     folder = writable_folder(path.parent)
     started = time.perf_counter()
-    from app.core.export._trace import trace
+    from app.core.export._trace import sequence_length, trace
 
     program = trace(model, bundle)
     onnx_program, chosen = _translate(program, bundle, opset)
-    metadata = export_metadata(bundle, file_format="onnx", opset=chosen)
+    metadata = export_metadata(bundle, file_format="onnx", opset=chosen,
+                               sequence=sequence_length(model, bundle))
     tokenizer = tokenizer_source(bundle)
     with staged() as staging:
         write_onnx(onnx_program, metadata, staging.path(path))

@@ -47,10 +47,11 @@ def export_torch(model: nn.Module, bundle: ModelBundle, path: str | Path) -> Tor
     path = Path(path)
     folder = writable_folder(path.parent)
     started = time.perf_counter()
-    from app.core.export._trace import trace
+    from app.core.export._trace import sequence_length, trace
 
     program = trace(model, bundle)
-    metadata = export_metadata(bundle, file_format="pt2")
+    metadata = export_metadata(bundle, file_format="pt2",
+                               sequence=sequence_length(model, bundle))
     with staged() as staging:
         torch.export.save(program, staging.path(path))
         staging.path(folder / METADATA_FILE).write_text(metadata_text(metadata),

@@ -30,11 +30,24 @@ def trace(model: nn.Module, bundle: ModelBundle) -> ExportedProgram:
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
-            return torch.export.export(wrapper, (example_input(bundle),),
-                                       dynamic_shapes=dynamic_shapes(bundle), strict=False)
+            sequence = sequence_length(model, bundle)
+            return torch.export.export(wrapper, (example_input(bundle, sequence),),
+                                       dynamic_shapes=dynamic_shapes(bundle, sequence),
+                                       strict=False)
     except Exception as error:
         log.exception("torch.export failed for %s", bundle.architecture)
         reason = next((line for line in str(error).splitlines() if line.strip()),
                       type(error).__name__)
         raise ExportError(f"a {bundle.architecture} model cannot be exported: torch.export "
                           f"could not trace it ({reason})") from None
+
+
+def sequence_length(model: nn.Module, bundle: ModelBundle) -> int | None:
+    """The fixed number of tokens the export takes, or ``None`` (a dynamic axis, or images)."""
+    from app.core.datasets import TextPreprocessing
+    from app.core.export._adapters import fixed_sequence
+
+    pre = bundle.preprocessing
+    if not isinstance(pre, TextPreprocessing):
+        return None
+    return fixed_sequence(model, pre.max_length)

@@ -60,23 +60,27 @@ def wrap(model: nn.Module, bundle: ModelBundle) -> nn.Module:
     return wrapper.eval()
 
 
-def example_input(bundle: ModelBundle) -> torch.Tensor:
-    """A batch to trace with: mid-grey pixels, or ids of one real token then padding."""
+def example_input(bundle: ModelBundle, sequence: int | None = None) -> torch.Tensor:
+    """A batch to trace with: mid-grey pixels, or ids of one real token then padding
+    (``sequence`` ids long when the axis is fixed)."""
     pre = bundle.preprocessing
     if isinstance(pre, ImagePreprocessing):
         shape = (_EXAMPLE_BATCH, pre.image_size, pre.image_size, pre.channels)
         return torch.full(shape, 128, dtype=torch.uint8)
-    ids = torch.zeros((_EXAMPLE_BATCH, min(_EXAMPLE_LENGTH, pre.max_length)), dtype=torch.int64)
+    length = sequence or min(_EXAMPLE_LENGTH, pre.max_length)
+    ids = torch.zeros((_EXAMPLE_BATCH, length), dtype=torch.int64)
     ids[:, 0] = 1 if not isinstance(pre, SubwordPreprocessing) else 101  # unk / [CLS]
     ids[0, 1] = 2 if not isinstance(pre, SubwordPreprocessing) else 102  # a word / [SEP]
     return ids
 
 
-def dynamic_shapes(bundle: ModelBundle) -> dict[str, Any]:
+def dynamic_shapes(bundle: ModelBundle, sequence: int | None = None) -> dict[str, Any]:
     """A dynamic batch axis; for texts also a dynamic sequence axis up to ``max_length``
     (ModelDesk's encoder never gives more, and a position table has no rows beyond it)."""
     batch = torch.export.Dim("batch", min=1)
     if isinstance(bundle.preprocessing, ImagePreprocessing):
         return {"pixels": {0: batch}}
+    if sequence is not None:
+        return {"input_ids": {0: batch}}
     longest = bundle.preprocessing.max_length
     return {"input_ids": {0: batch, 1: torch.export.Dim("sequence", min=1, max=longest)}}

@@ -28,6 +28,7 @@ examples:
   main.py --inspect resources/samples/topics.csv --json report.json
   main.py --resume 12
   main.py --reproduce 12                     train run 12's stored config again as a new run
+  main.py --export 12 --format onnx          export run 12's model as ONNX and check its parity
   main.py my-experiments.toml               open the window and offer to queue the file's runs
   main.py --self-test                        check an installation end to end (about a minute)
   main.py --register 12 --name churn --note "first cut"    run 12 as the next version of churn
@@ -35,8 +36,9 @@ examples:
   main.py --rollback churn                                 production back to where it was
   main.py --versions churn                                 churn's versions and their history
 
-exit codes: 0 all runs completed, 1 a run failed or diverged, 2 invalid file, dataset or
-arguments, 130 interrupted (the running run is saved as stopped and can be resumed).
+exit codes: 0 all runs completed (an export passed its parity check), 1 a run failed or
+diverged, 2 invalid file, dataset or arguments, 3 an export was written but failed its parity
+check, 130 interrupted (the running run is saved as stopped and can be resumed).
 """
 
 
@@ -59,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--reproduce", metavar="RUN",
                       help="train a run (its id, or 6+ digits of its uid) again from its stored "
                            "config and dataset, as a new run linked to it")
+    mode.add_argument("--export", metavar="RUN",
+                      help="export a run's model (its id, or 6+ digits of its uid) with its "
+                           "preprocessing, check it against PyTorch on the run's test samples "
+                           "and record it in the catalog")
     mode.add_argument("--self-test", action="store_true",
                       help="open the window offscreen, train the bundled sample for one epoch "
                            "into a temporary catalog and exit 0 if everything worked")
@@ -67,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="catalog file (default: $MODELDESK_CATALOG or the user data folder)")
     parser.add_argument("--summary-json", metavar="OUT", type=Path,
                         help="with --batch: write one JSON record per run to OUT")
+    export = parser.add_argument_group("exports (with --export)")
+    export.add_argument("--format", choices=("onnx", "torch", "bundle"),
+                        help="onnx (any runtime), torch (a torch.export .pt2 file) or bundle "
+                             "(a folder and zip with predict.py)")
+    export.add_argument("--out", metavar="DIR", type=Path,
+                        help="write the export here (default: exports/ in the run's folder)")
+    export.add_argument("--tolerance", metavar="T", type=float,
+                        help="largest probability difference the parity check accepts "
+                             "(default 1e-4)")
     table = parser.add_argument_group("text tables (with --inspect)")
     table.add_argument("--json", metavar="OUT", type=Path, help="also write the report as JSON")
     table.add_argument("--text-column", metavar="C", type=_column,
@@ -124,6 +139,7 @@ def _column(value: str) -> str | int:
 
 
 _INSPECT_ONLY = ("json", "text_column", "label_column", "delimiter", "no_header")
+_EXPORT_ONLY = ("format", "out", "tolerance")
 
 
 def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -141,7 +157,13 @@ def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace
         stray = [flag(dest) for dest in _INSPECT_ONLY if given(dest)]
         if stray:
             parser.error(f"{stray[0]} only works with --inspect PATH")
-    modes = ("batch", "inspect", "resume", "reproduce", "self_test")
+    if args.export is None:
+        stray = [flag(dest) for dest in _EXPORT_ONLY if given(dest)]
+        if stray:
+            parser.error(f"{stray[0]} only works with --export RUN")
+    elif args.format is None:
+        parser.error("--export needs --format onnx, torch or bundle")
+    modes = ("batch", "inspect", "resume", "reproduce", "export", "self_test")
     mode = next((flag(d) for d in modes if given(d)), None)
     if mode and args.dataset:
         parser.error(f"{mode} takes no DATASET argument (got {args.dataset!r}); open a dataset "
@@ -167,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _resume(args)
         if args.reproduce is not None:
             return _reproduce(args)
+        if args.export is not None:
+            return _export(args)
         if args.self_test:
             return _self_test()
         if any(getattr(args, m) is not None for m in _REGISTRY_MODES):
@@ -264,3 +288,12 @@ def _reproduce(args: argparse.Namespace) -> int:
     from app.batch import reproduce_run
 
     return reproduce_run(args.reproduce, _catalog_path(args))
+
+
+def _export(args: argparse.Namespace) -> int:
+    from app.batch import export_model
+    from app.core.export import DEFAULT_TOLERANCE
+
+    tolerance = DEFAULT_TOLERANCE if args.tolerance is None else args.tolerance
+    return export_model(args.export, args.format, _catalog_path(args), out_dir=args.out,
+                        tolerance=tolerance)

@@ -13,7 +13,7 @@ from app.core.datasets._image_cache import (
     default_channels,
 )
 from app.core.datasets._images import to_array
-from app.core.datasets._inference import encode_for_inference
+from app.core.datasets._inference import encode_for_inference, pixels_for_inference
 from app.core.datasets._load import clear_dataset_cache, load_dataset
 from app.core.datasets._prepare import PreparedData, TensorSplit, fit_vocabulary, prepare_data
 from app.core.datasets._preprocessing import (
@@ -66,6 +66,7 @@ __all__ = [
     "memory_budget",
     "normalise_delimiter",
     "package_file",
+    "pixels_for_inference",
     "prepare_data",
     "preprocessing_from_json",
     "split_dataset",

@@ -43,14 +43,19 @@ def encode_for_inference(preprocessing: Preprocessing, items: Sequence[Item]) ->
     return encode_texts(preprocessing.vocabulary, texts, preprocessing.max_length)
 
 
+def pixels_for_inference(preprocessing: ImagePreprocessing, items: Sequence[Item]) -> np.ndarray:
+    """uint8 ``N×C×H×W``: the pixels before normalisation (what an export's graph takes,
+    transposed to ``N×H×W×C``)."""
+    size, channels = preprocessing.image_size, preprocessing.channels
+    arrays = [_image_array(item, size, channels) for item in items]
+    return np.stack(arrays) if arrays else np.zeros((0, channels, size, size), np.uint8)
+
+
 def _encode_images(preprocessing: ImagePreprocessing, items: Sequence[Item]) -> torch.Tensor:
     import torch
 
-    size, channels = preprocessing.image_size, preprocessing.channels
-    arrays = [_image_array(item, size, channels) for item in items]
-    stacked = np.stack(arrays) if arrays else np.zeros((0, channels, size, size), np.uint8)
     mean, std = stats_tensors(preprocessing.mean, preprocessing.std)
-    return normalize(torch.from_numpy(stacked), mean, std)
+    return normalize(torch.from_numpy(pixels_for_inference(preprocessing, items)), mean, std)
 
 
 def _image_array(item: Item, size: int, channels: int) -> np.ndarray:

@@ -77,7 +77,10 @@ class TextCNN(_TextModel):
             width = conv.kernel_size[0]
             features = F.relu(conv(x))  # N, F, L + width - 1
             # Window t covers padded positions t..t+width-1: valid if any of them is real.
-            valid = F.max_pool1d(F.pad(real, (width - 1, width - 1)), width, stride=1) > 0
+            # Counted with a convolution of ones rather than max_pool1d, which torch.export
+            # specialises to the traced length (the exported graph needs a dynamic one).
+            ones = torch.ones((1, 1, width), dtype=x.dtype, device=x.device)
+            valid = F.conv1d(real, ones, padding=width - 1) > 0
             pooled.append(masked_max(features, valid, dim=2))
         return self.classifier(self.dropout(torch.cat(pooled, dim=1)))
 

@@ -1,0 +1,187 @@
+"""``export_run``: a catalog run's model exported, checked on its own test samples, recorded.
+
+Everything is checked before anything is written (the run, its weights, its test samples,
+the output folder), and the catalog row is added last, after the files are complete and the
+check has run, so bad input leaves no row and no files. A failed parity check is recorded as
+``failed`` with its figures: it is shown, never hidden.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.core.analysis import test_results
+from app.core.catalog import Catalog, ExportRecord
+from app.core.errors import CheckpointError, ConfigError
+from app.core.export._errors import ExportError
+from app.core.export._metadata import METADATA_FILE, TOKENIZER_FILE
+from app.core.export._onnx import OnnxExport, export_onnx
+from app.core.export._parity import (
+    DEFAULT_TOLERANCE,
+    MAX_SAMPLES,
+    Parity,
+    check_parity,
+    check_torch_parity,
+)
+from app.core.export._record_parity import record_parity
+from app.core.export._staging import writable_folder
+from app.core.export._torch_export import export_torch
+from app.core.models import ModelBundle, RunFolder, has_model, load_bundle
+
+if TYPE_CHECKING:
+    from torch import nn
+
+FORMATS = ("onnx", "torch", "bundle")
+EXPORTS_FOLDER = "exports"
+_KINDS = {"onnx": ("onnx", "onnx"), "torch": ("torch_export", "pt2"), "bundle": ("bundle", "zip")}
+_FILES = {"onnx": "model.onnx", "torch": "model.pt2"}
+
+
+@dataclass(frozen=True)
+class RunModel:
+    """A run's model, its recipe and the test samples its export is checked on."""
+
+    run_id: int
+    model: nn.Module
+    bundle: ModelBundle
+    items: Sequence[Any]
+    run_dir: Path
+
+
+def export_run(catalog: Catalog, run_id: int, fmt: str, out_dir: str | Path | None = None, *,
+               tolerance: float = DEFAULT_TOLERANCE) -> ExportRecord:
+    """Export run ``run_id`` as ``fmt`` (``onnx``, ``torch`` or ``bundle``), check it and
+    record it; the record's ``details`` hold the opset, the parity figures and the input.
+
+    ``out_dir`` defaults to ``exports/<format>-<id>/`` in the run's folder; a given folder is
+    created if needed and must not already hold an export. ``tolerance`` bounds the largest
+    probability difference the parity check accepts.
+
+    Raises:
+        ConfigError: an unknown format.
+        CatalogError: no such run.
+        CheckpointError: the run has no weights, or they are damaged.
+        ExportError: no test samples to check on, an unwritable folder, an untraceable model.
+    """
+    if not 0 <= tolerance < 1:
+        raise ConfigError(f"the parity tolerance must be at least 0 and below 1, not "
+                          f"{tolerance}", fields=("tolerance",))
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}",
+                          fields=("format",))
+    source = load_run_model(catalog, run_id)
+    default = source.run_dir / EXPORTS_FOLDER / f"{fmt}-{uuid.uuid4().hex[:8]}"
+    target = _empty_target(Path(out_dir) if out_dir is not None else default, fmt)
+    if fmt == "bundle":
+        return _export_bundle(catalog, source, target, tolerance)
+    return _export_file(catalog, source, fmt, target, tolerance)
+
+
+def load_run_model(catalog: Catalog, run_id: int) -> RunModel:
+    """The run's model and up to :data:`MAX_SAMPLES` of its test samples (paths or texts)."""
+    run = catalog.get_run_record(run_id)
+    if not has_model(run.run_dir):
+        raise CheckpointError(f"run {run_id} has no trained weights to export (no "
+                              f"{RunFolder(run.run_dir).weights}); train it first")
+    try:
+        model, bundle = load_bundle(run.run_dir)
+    except CheckpointError as error:
+        raise CheckpointError(f"run {run_id}: its model cannot be exported ({error}); train "
+                              "the run again") from error
+    results = test_results(catalog, run_id)
+    if not results.dataset_available:
+        raise ExportError(f"run {run_id}'s export cannot be checked against its test samples: "
+                          f"{results.note}")
+    items = [s.image_path if s.image_path is not None else s.text for s in results.samples]
+    if not items:
+        raise ExportError(f"run {run_id} has no test samples to check an export on")
+    return RunModel(run_id, model, bundle, items[:MAX_SAMPLES], Path(run.run_dir))
+
+
+def _export_file(catalog: Catalog, source: RunModel, fmt: str, target: Path,
+                 tolerance: float) -> ExportRecord:
+    created = not target.exists()
+    writable_folder(target)
+    path = target / _FILES[fmt]
+    try:
+        if fmt == "onnx":
+            export: Any = export_onnx(source.model, source.bundle, path)
+            parity = check_parity(path, source.model, source.bundle, source.items,
+                                  tolerance=tolerance)
+        else:
+            export = export_torch(source.model, source.bundle, path)
+            parity = check_torch_parity(path, source.model, source.bundle, source.items,
+                                        tolerance=tolerance)
+        export = record_parity(export, parity)
+        kind, file_format = _KINDS[fmt]
+        return catalog.add_export(source.run_id, kind=kind, format=file_format, path=path,
+                                  status="passed" if parity.passed else "failed",
+                                  details=export_details(export, parity))
+    except BaseException:
+        _remove(target, created, (path, target / METADATA_FILE, target / TOKENIZER_FILE))
+        raise
+
+
+def _export_bundle(catalog: Catalog, source: RunModel, target: Path,
+                   tolerance: float) -> ExportRecord:
+    """The ONNX export (recorded as its own row, in the run's folder) packed as a standalone
+    folder and zip by ``_standalone.write_standalone``; the bundle row names its source."""
+    from app.core.export._standalone import write_standalone
+
+    writable_folder(target)
+    onnx_folder = source.run_dir / EXPORTS_FOLDER / f"onnx-{uuid.uuid4().hex[:8]}"
+    onnx_row = _export_file(catalog, source, "onnx", onnx_folder, tolerance)
+    onnx_export = OnnxExport(path=onnx_row.path, metadata_path=onnx_folder / METADATA_FILE,
+                             opset=int(onnx_row.details["opset"]),
+                             metadata=_read_json(onnx_folder / METADATA_FILE),
+                             seconds=float(onnx_row.details["export_seconds"]),
+                             tokenizer_path=_existing(onnx_folder / TOKENIZER_FILE))
+    _folder, archive = write_standalone(onnx_export, target)
+    return catalog.add_export(source.run_id, kind="bundle", format="zip", path=archive,
+                              status=onnx_row.status, details=dict(onnx_row.details),
+                              source_export_id=onnx_row.id)
+
+
+def export_details(export: Any, parity: Parity) -> dict[str, Any]:
+    """The catalog row's ``details``: what the file takes and gives, and the check."""
+    metadata = export.metadata
+    return {"opset": metadata.get("opset"), "parity": parity.to_json(),
+            "tolerance": parity.tolerance, "samples": parity.samples,
+            "input": metadata["input"], "outputs": metadata["outputs"],
+            "export_seconds": round(export.seconds, 3),
+            "files": [file.name for file in export.files]}
+
+
+def _empty_target(target: Path, fmt: str) -> Path:
+    target = target.expanduser()
+    names = [_FILES.get(fmt, ""), METADATA_FILE]
+    clash = next((target / name for name in names if name and (target / name).exists()), None)
+    if clash is not None:
+        raise ExportError(f"{clash} already exists; choose an empty output folder (an earlier "
+                          "export is never overwritten)")
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} is a file, not a folder; choose an output folder")
+    return target
+
+
+def _remove(target: Path, created: bool, files: Sequence[Path]) -> None:
+    if created:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    for file in files:
+        file.unlink(missing_ok=True)
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.is_file() else None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))

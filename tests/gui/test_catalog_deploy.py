@@ -7,6 +7,7 @@ the test samples); the rows the tab shows are the catalog's.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QDialogButtonBox
 from test_catalog_detail import open_run
 from test_catalog_page import copy_of_trained_catalog, settle
 
@@ -55,6 +56,20 @@ def test_a_model_exports_to_onnx_and_compresses_with_its_checks_shown(
     assert "top-1 agreement 100.00 % at batch 1" in row[2] and "opset" in row[2]
     assert str(exported.path) == row[6] and tab.buttons["onnx"].isEnabled()
 
+    assert not tab.register_button.isVisible()  # nothing selected
+    tab.table.selectRow(0)
+    assert tab.register_button.isVisible()
+    with qtbot.waitSignal(tab.register_button.registered, timeout=30_000):
+        tab.register_button.click()
+        qtbot.waitUntil(lambda: tab.register_button.dialog is not None, timeout=30_000)
+        dialog = tab.register_button.dialog
+        dialog.choice_box.setEditText("shapes")
+        dialog.note_edit.setText("the ONNX file")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    [version] = page.state.catalog.model_versions("shapes")
+    assert (version.run_id, version.export_id, version.note) == (2, exported.id, "the ONNX file")
+    assert "Registered as shapes v1" in tab.status.text()
+
     tab.method.setCurrentIndex(tab.method.findData("int8_dynamic"))
     tab.compress_button.click()
     _wait_idle(qtbot, tab)
@@ -86,11 +101,12 @@ def test_a_refused_method_is_said_in_the_tab_and_nothing_is_recorded(
     assert "color" in tab.status.styleSheet() and tab.compress_button.isEnabled()
 
 
-def test_a_run_without_a_model_offers_no_export(qtbot, page) -> None:  # noqa: ANN001
+def test_a_trashed_run_offers_no_export(qtbot, page) -> None:  # noqa: ANN001
     open_run(qtbot, page, 4)  # stopped after one epoch: it has weights
     assert page.detail.deploy.buttons["onnx"].isEnabled()
     page.state.catalog.trash_runs([4])
-    open_run(qtbot, page, 4)
+    with qtbot.waitSignal(page.detail.loaded, timeout=60_000):
+        page.detail.show_run(4)  # a trashed run is still shown by id
     tab = page.detail.deploy
     assert not any(b.isEnabled() for b in tab.buttons.values())
     assert not tab.compress_button.isEnabled() and "trash" in tab.status.text()

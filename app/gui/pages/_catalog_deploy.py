@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.core.catalog import Catalog, ExportRecord, RunRecord
 from app.gui.pages._deploy_format import COLUMNS, KIND_TITLES, describe_export
+from app.gui.pages._registry_register import RegisterButton
+from app.gui.state import AppState
 from app.gui.workers import run_in_background
 
 EXPORT_FORMATS = (("onnx", "Export ONNX"), ("bundle", "Export bundle (zip)"),
@@ -54,7 +56,7 @@ def _compress(catalog: Catalog, run_id: int, method: str) -> ExportRecord:
 class DeployTab(QWidget):
     changed = Signal(int)  # a run's derived models changed (an export or compression ended)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalog: Catalog | None = None
         self.run: RunRecord | None = None
@@ -91,11 +93,24 @@ class DeployTab(QWidget):
         self.open_button = QPushButton("Show file")
         self.open_button.setToolTip("Open the folder holding the selected file")
         self.open_button.clicked.connect(self._open_selected)
+        self.register_button = RegisterButton(state)
+        self.register_button.setText("Register selected as model version…")
+        self.register_button.setToolTip("Give the selected file a name and version number, to "
+                                        "promote it on the Models registry page")
+        self.register_button.failed.connect(self._say)
+        self.register_button.registered.connect(
+            lambda version: self._say(f"Registered as {version.name} v{version.version}.",
+                                      failed=False))
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        below = QHBoxLayout()
+        below.addStretch(1)
+        below.addWidget(self.register_button)
+        below.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(below)
         self._set_enabled(False)
 
     @property
@@ -107,6 +122,7 @@ class DeployTab(QWidget):
         self.catalog, self.run = catalog, run
         self.records = []
         self.table.setRowCount(0)
+        self.register_button.show_for_export(None, None)
         if run is None:
             self._set_enabled(False)
             self.status.setText("")
@@ -175,11 +191,17 @@ class DeployTab(QWidget):
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
 
-    def _open_selected(self) -> None:
+    def selected(self) -> ExportRecord | None:
         rows = {index.row() for index in self.table.selectedIndexes()}
-        if len(rows) == 1:
-            path = self.records[rows.pop()].path
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        return self.records[rows.pop()] if len(rows) == 1 else None
+
+    def _on_selection(self) -> None:
+        self.register_button.show_for_export(self.run, self.selected())
+
+    def _open_selected(self) -> None:
+        record = self.selected()
+        if record is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(record.path.parent)))
 
     def _set_enabled(self, enabled: bool) -> None:
         for button in (*self.buttons.values(), self.compress_button):

@@ -107,7 +107,7 @@ class RunDetailView(QWidget):
         self.confusion, self.misclassified = ConfusionTab(), MisclassifiedTab()
         self.lineage = LineageTab()
         self.lineage.open_requested.connect(self.open_requested)
-        self.deploy = DeployTab()
+        self.deploy = DeployTab(state)
         self.tabs = QTabWidget()
         for widget, title in ((self.overview, "Overview"), (self.config, "Config"),
                               (self.curves, "Curves"), (self.metrics, "Test metrics"),

@@ -114,10 +114,14 @@ def _add_registry_arguments(parser: argparse.ArgumentParser,
     registry.add_argument("--alias", metavar="ALIAS",
                           help="with --promote or --rollback (default production)")
     registry.add_argument("--note", metavar="TEXT", help="why: kept in the history")
+    registry.add_argument("--export-id", metavar="N", type=int,
+                          help="with --register: register the run's exported or compressed "
+                               "file N (see --export, the run's Deploy tab) instead of the run")
 
 
 _REGISTRY_MODES = ("register", "promote", "rollback", "archive", "versions")
-_REGISTRY_OPTIONS = {"name": ("register",), "alias": ("promote", "rollback"),
+_REGISTRY_OPTIONS = {"name": ("register",), "export_id": ("register",),
+                     "alias": ("promote", "rollback"),
                      "note": ("register", "promote", "rollback", "archive")}
 
 
@@ -126,7 +130,8 @@ def _check_registry_combination(parser: argparse.ArgumentParser,
     """Registry options only with the modes that use them; ``--register`` needs ``--name``."""
     for option, modes in _REGISTRY_OPTIONS.items():
         if getattr(args, option) is not None and all(getattr(args, m) is None for m in modes):
-            parser.error(f"--{option} only works with " + " or ".join(f"--{m}" for m in modes))
+            parser.error(f"--{option.replace('_', '-')} only works with "
+                         + " or ".join(f"--{m}" for m in modes))
     if args.register is not None and args.name is None:
         parser.error("--register RUN needs --name NAME (the model to add a version to)")
     chosen = next((m for m in _REGISTRY_MODES if getattr(args, m) is not None), None)
@@ -274,7 +279,8 @@ def _registry(args: argparse.Namespace) -> int:
 
     catalog, note, alias = _catalog_path(args), args.note or "", args.alias or "production"
     if args.register is not None:
-        return registry.register_version(args.register, args.name, catalog, note=note)
+        return registry.register_version(args.register, args.name, catalog, note=note,
+                                          export_id=args.export_id)
     if args.promote is not None:
         return registry.promote_version(*args.promote, catalog, alias=alias, note=note)
     if args.rollback is not None:

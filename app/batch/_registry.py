@@ -21,12 +21,14 @@ EXIT_OK = 0
 
 
 def register_version(reference: str, name: str, catalog_path: Path, *, note: str = "",
-                     out: TextIO | None = None) -> int:
-    """``--register RUN --name NAME``: the run (id or uid prefix) as NAME's next version."""
+                     export_id: int | None = None, out: TextIO | None = None) -> int:
+    """``--register RUN --name NAME [--export-id N]``: the run (id or uid prefix), or one of
+    its exported or compressed files, as NAME's next version."""
     catalog = _open(catalog_path, f"register run {reference}")
     run = find_run(catalog, reference, what=f"--register {reference}", fields=("register",))
-    version = catalog.register_model_version(name, run.id, note=note)
-    print(f"registered run {run.id} ({run.name}, uid {run.uid[:8]}) as {version.label}",
+    version = catalog.register_model_version(name, run.id, export_id=export_id, note=note)
+    what = "" if export_id is None else f" file {export_id} ({version.export_kind}) of"
+    print(f"registered{what} run {run.id} ({run.name}, uid {run.uid[:8]}) as {version.label}",
           file=out or sys.stdout)
     return EXIT_OK
 

@@ -154,3 +154,35 @@ def test_a_run_reference_can_name_a_registered_version(
     assert result.code == 0 and by_number.code == 0, result.both + by_number.both
     assert [v.run_id for v in catalog.model_versions("topics-final")] == [1, 1]
     assert_one_error_line(unknown, ("--register topics@staging: ", "no alias 'staging'"))
+
+
+def test_register_an_exported_file_of_the_run(cli: CliRunner, existing_catalog: Path,
+                                              tmp_path: Path) -> None:
+    exported = cli("--export", "1", "--format", "onnx", "--out", tmp_path / "onnx",
+                   "--catalog", existing_catalog)
+    assert exported.code == 0, exported.both
+    [export] = Catalog(existing_catalog).list_exports(1)
+
+    result = cli("--register", "1", "--export-id", str(export.id), "--name", "topics",
+                 "--catalog", existing_catalog)
+
+    assert result.code == 0, result.both
+    assert f"registered file {export.id} (onnx) of run 1" in result.out
+    [version] = Catalog(existing_catalog).model_versions("topics")
+    assert (version.export_id, version.export_uid) == (export.id, export.uid)
+    listing = cli("--versions", "topics", "--catalog", existing_catalog)
+    assert f"{export.id} onnx (passed)" in listing.out
+
+
+def test_an_export_id_needs_register_and_a_foreign_one_is_refused(
+        cli: CliRunner, existing_catalog: Path) -> None:
+    misuse = cli("--versions", "topics", "--export-id", "1", "--catalog", existing_catalog)
+    assert misuse.code == 2 and "--export-id only works with --register" in misuse.err
+    before = _registry_rows(existing_catalog)
+
+    missing = cli("--register", "1", "--export-id", "99", "--name", "topics",
+                  "--catalog", existing_catalog)
+
+    assert missing.code == 2
+    assert_one_error_line(missing, ("no exported model 99",))
+    assert _registry_rows(existing_catalog) == before

@@ -3,7 +3,9 @@
 Builds every palette architecture and runs a forward pass (catches libraries a bundle lost),
 then opens the real window offscreen on the bundled image sample, trains one epoch of a small
 convolutional network through the GUI's training queue into a temporary catalog, closes the
-window and reports each step on stdout. Used by the packaging smoke test and by support
+window, exports the model as a standalone bundle (ONNX checked with onnxruntime against
+PyTorch: the exporter, onnxruntime and the bundle's predict.py template are all there) and
+reports each step on stdout. Used by the packaging smoke test and by support
 ("run ``modeldesk --self-test`` and send us the output"). Nothing is written to the user's
 catalog or remembered settings; only the log file is the usual one.
 """
@@ -149,5 +151,24 @@ def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
     runs = Catalog(catalog_path).list_runs()
     if len(runs) != 1:
         say(f"FAIL: expected 1 run in the temporary catalog, found {len(runs)}")
+        return 1
+    return _export_bundle(Catalog(catalog_path), outcome.run_id, say)
+
+
+def _export_bundle(catalog, run_id: int, say) -> int:  # noqa: ANN001
+    try:
+        from app.core.export import export_run
+
+        bundle = export_run(catalog, run_id, "bundle")
+        onnx = catalog.get_export(bundle.source_export_id)
+    except Exception as error:  # a frozen app that lost onnx, onnxruntime or the template
+        say(f"FAIL: the model cannot be exported: {type(error).__name__}: {error}")
+        return 1
+    parity = onnx.details.get("parity", {})
+    say(f"exported a bundle ({bundle.size_bytes / 1e6:.1f} MB zip, opset "
+        f"{onnx.details.get('opset')}); onnxruntime parity {onnx.status}: top-1 agreement "
+        f"{parity.get('agreement', 0):.2%}, max |dp| {parity.get('max_abs_diff', 1):.1e}")
+    if onnx.status != "passed":
+        say("FAIL: the exported model does not match PyTorch")
         return 1
     return 0

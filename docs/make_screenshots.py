@@ -86,6 +86,27 @@ def shoot_registry(window, ids: dict[str, int], shoot: Callable[[str], None]) ->
     shoot("registry")
 
 
+def shoot_deploy(window, ids: dict[str, int], shoot: Callable[[str], None]) -> None:  # noqa: ANN001
+    """The shapes CNN exported to ONNX and compressed two ways, each with its check."""
+    from app.core.compress import compress_run
+    from app.core.export import export_run
+
+    catalog = window.state.catalog
+    export_run(catalog, ids["shapes"], "onnx")
+    for method in ("int8_static", "pruned"):
+        compress_run(catalog, ids["shapes"], method)
+    page = window.show_page("Catalog")
+    page.detail.show_run(ids["shapes"])
+    wait_until(lambda: page.detail.run_id == ids["shapes"])
+    page.detail.tabs.setCurrentWidget(page.detail.deploy)
+    deploy = page.detail.deploy
+    wait_until(lambda: deploy.run is not None and deploy.run.id == ids["shapes"]
+               and deploy.table.rowCount() == 3 and not deploy.busy)
+    page.detail.deploy.table.selectRow(1)
+    settle(1.0)
+    shoot("deploy")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -170,6 +191,7 @@ def main() -> int:
     shoot("compare-error-diff")
 
     shoot_registry(window, ids, shoot)
+    shoot_deploy(window, ids, shoot)
 
     try_page = window.show_page("Try it")
     wait_until(lambda: try_page.select_run(ids["bag_fast"]))

@@ -51,10 +51,12 @@ def test_a_model_exports_to_onnx_and_compresses_with_its_checks_shown(
 
     [exported] = page.state.catalog.list_exports(2)
     [row] = _cells(tab)
-    assert row[0] == "ONNX" and row[1] == exported.status.replace("passed", "passed")
+    assert row[:3] == ["ONNX", "passed", "same as PyTorch"]
     assert exported.status == "passed" and exported.path.is_file()
-    assert "top-1 agreement 100.00 % at batch 1" in row[2] and "opset" in row[2]
-    assert str(exported.path) == row[6] and tab.buttons["onnx"].isEnabled()
+    assert row[3] == "100.0 % b1 · 100.0 % b32" and row[4].endswith("(≤ 1e-04)")
+    tip = tab.table.item(0, 0).toolTip()
+    assert "onnxruntime against PyTorch" in tip and str(exported.path) in tip
+    assert tab.buttons["onnx"].isEnabled()
 
     assert not tab.register_button.isVisible()  # nothing selected
     tab.table.selectRow(0)
@@ -79,8 +81,11 @@ def test_a_model_exports_to_onnx_and_compresses_with_its_checks_shown(
     rows = _cells(tab)
     assert len(rows) == len(records) >= 2
     int8 = rows[[r.kind for r in records].index("int8_dynamic")]
-    assert int8[0].startswith("int8 dynamic") and "test accuracy" in int8[2]
-    assert "×" in int8[3] and " ms " in int8[4]
+    details = records[-1].details
+    assert int8[0] == "int8 dynamic (from ONNX)" and int8[2].startswith(
+        f"{100 * details['compressed']['accuracy']:.1f} % (float ")
+    assert int8[3].endswith(" with float") and f"(×{details['ratios']['size']:.2f})" in int8[5]
+    assert " ms (×" in int8[6] and " ms (×" in int8[7]
     assert records[-1].details["compressed"]["size_bytes"] < records[-1].details["source"][
         "size_bytes"]
 

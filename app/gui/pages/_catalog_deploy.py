@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, ExportRecord, RunRecord
-from app.gui.pages._deploy_format import COLUMNS, KIND_TITLES, describe_export
+from app.gui.pages._deploy_format import COLUMNS, KIND_TITLES, describe_export, explain
 from app.gui.pages._registry_register import RegisterButton
 from app.gui.state import AppState
 from app.gui.workers import run_in_background
@@ -89,7 +89,6 @@ class DeployTab(QWidget):
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.open_button = QPushButton("Show file")
         self.open_button.setToolTip("Open the folder holding the selected file")
         self.open_button.clicked.connect(self._open_selected)
@@ -167,7 +166,7 @@ class DeployTab(QWidget):
         self._set_enabled(True)
         title = KIND_TITLES.get(record.kind, record.kind)
         if record.status == "failed":
-            self._say(f"{title} written, but its check FAILED: {describe_export(record)[2]}")
+            self._say(f"{title} written, but its check FAILED. {explain(record)}")
         else:
             self._say(f"{title} written to {record.path} — check {record.status}.", failed=False)
         self.reload()
@@ -183,8 +182,10 @@ class DeployTab(QWidget):
         self.records = list(records)
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
+            tip = explain(record)
             for column, text in enumerate(describe_export(record, self.records)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tip)
                 if column == 1:
                     item.setForeground(_FAILED if record.status == "failed" else _PASSED
                                        if record.status == "passed" else QColor("#666"))

@@ -54,26 +54,13 @@ from app.core.compress import (  # noqa: E402
     test_inputs,
 )
 from app.core.datasets import ImagePreprocessing  # noqa: E402
+from app.core.export import export_run  # noqa: E402
 from app.core.models import RunFolder, load_bundle  # noqa: E402
 from app.core.runs import execute, make_config, plan_run  # noqa: E402
 
 SAMPLES = REPO / "resources" / "samples"
 MODELS = (("image", "small_cnn", SAMPLES / "shapes", {"batch_size": 32}),
           ("text", "textcnn", SAMPLES / "topics.csv", {}))
-
-
-def exporter():
-    """The export layer's ``export_onnx``; until it lands, the tests' contract-shaped one."""
-    try:
-        from app.core.export import export_onnx
-        return export_onnx
-    except ImportError:
-        sys.path.insert(0, str(REPO / "tests" / "core" / "compress"))
-        from compress_helpers import export_for_tests
-
-        print("  note: app.core.export.export_onnx is not there yet; using the tests' "
-              "contract-shaped exporter")
-        return export_for_tests
 
 
 def train(catalog: Catalog, dataset: Path, model: str, epochs: int, extra: dict) -> int:
@@ -104,8 +91,8 @@ def torch_runner(model: torch.nn.Module, preprocessing):
     return run
 
 
-def one_model(kind: str, architecture: str, dataset: Path, extra: dict, args, work: Path,
-              export) -> None:
+def one_model(kind: str, architecture: str, dataset: Path, extra: dict, args,
+              work: Path) -> None:
     from app.core.compress import OnnxRunner
 
     catalog = Catalog(work / f"{kind}.sqlite")
@@ -113,16 +100,17 @@ def one_model(kind: str, architecture: str, dataset: Path, extra: dict, args, wo
     run_dir = catalog.get_run_record(run_id).run_dir
     model, bundle = load_bundle(run_dir)
     test = test_inputs(catalog, run_id, bundle.preprocessing, bundle.class_names)
-    float_path = export(model, bundle, work / kind / "float" / "model.onnx").path
-    float_row = catalog.add_export(run_id, kind="onnx", format="onnx", path=float_path,
-                                   status="unchecked")
+    float_row = export_run(catalog, run_id, "onnx", work / kind / "float")
+    float_path = float_row.path
+    parity = float_row.details["parity"]
     print(f"\n{kind}: {architecture}, {len(test)} test samples, torch accuracy "
-          f"{test_results(catalog, run_id).accuracy:.4f}")
+          f"{test_results(catalog, run_id).accuracy:.4f}; float ONNX parity {float_row.status} "
+          f"(max |Δp| {parity['max_abs_diff']:.1e})")
     paths, refused = {"ort float": Path(float_path)}, {}
     for method in METHODS:
         try:
             row = compress_run(catalog, run_id, method, rounds=3, threads=args.threads,
-                               source_export_id=float_row.id, exporter=export)
+                               source_export_id=float_row.id)
             paths[method] = row.path
         except CompressionError as error:
             refused[method] = str(error)
@@ -162,10 +150,9 @@ def main(argv: list[str] | None = None) -> int:
           "float vs PyTorch eager")
     print(f"  {machine_line()}; {args.threads} thread(s), {args.rounds} alternated rounds, "
           "medians; ratios are medians of per-round ratios")
-    export = exporter()
     with tempfile.TemporaryDirectory(prefix="compression-") as tmp:
         for kind, architecture, dataset, extra in MODELS:
-            one_model(kind, architecture, dataset, extra, args, Path(tmp), export)
+            one_model(kind, architecture, dataset, extra, args, Path(tmp))
     return 0
 
 

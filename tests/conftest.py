@@ -42,3 +42,13 @@ def shared_dataset(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (it exists only beside the team's checkout)")
     return path
+
+
+@pytest.fixture(scope="session")
+def torch_free(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - TorchFreePython
+    """A virtual environment with only a bundle's requirements (onnxruntime, numpy, pillow;
+    no torch, no ModelDesk), built once per session for the bundle tests and the CLI's
+    (about 10 s with a warm pip cache; skips where pip cannot install them)."""
+    from tests.core.export.standalone.standalone_helpers import make_torch_free_venv
+
+    return make_torch_free_venv(tmp_path_factory.mktemp("torch_free") / "venv")

@@ -42,12 +42,18 @@ def describe(record: ExportRecord) -> str:
     one, many = parity.get("batch_1", {}), parity.get("batch_n", {})
     verdict = "passed" if record.status == "passed" else "FAILED"
     opset = f", opset {details['opset']}" if details.get("opset") else ""
-    folder = Path(record.path).parent
     files = ", ".join(details.get("files") or [Path(record.path).name])
-    return (f"wrote {record.path} ({record.size_bytes / 1e6:.2f} MB{opset}); beside it in "
-            f"{folder}: {files}\n"
+    if details.get("folder"):  # a bundle: the zip and the folder it holds
+        wrote = (f"wrote {record.path} ({record.size_bytes / 1e6:.2f} MB{opset}) and the "
+                 f"folder {details['folder']}: {files}")
+    else:
+        wrote = (f"wrote {record.path} ({record.size_bytes / 1e6:.2f} MB{opset}); beside it "
+                 f"in {Path(record.path).parent}: {files}")
+    return (f"{wrote}\n"
             f"parity {verdict} on {parity.get('samples')} test samples (tolerance "
             f"{parity.get('tolerance'):.0e}): top-1 agreement {one.get('agreement', 0):.2%} at "
             f"batch 1, {many.get('agreement', 0):.2%} at batch {parity.get('batch_size')}; "
             f"max |Δprobability| {parity.get('max_abs_diff', float('nan')):.2e}\n"
-            f"recorded as export {record.id} of run {record.run_id} ({record.status})")
+            f"recorded as export {record.id} of run {record.run_id} ({record.status})"
+            + (f", packing ONNX export {record.source_export_id}"
+               if record.source_export_id is not None else ""))

@@ -4,12 +4,16 @@ check, 2 with one ``error:`` line and nothing recorded for bad input."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from cli_helpers import CliRunner, assert_one_error_line
 
+from app.core.analysis import test_results
 from app.core.catalog import Catalog
+from app.core.inference import Predictor
+from tests.core.export.standalone.standalone_helpers import run_predict
 
 
 @pytest.mark.parametrize("by", ["id", "uid prefix"])
@@ -40,16 +44,49 @@ def test_a_failed_parity_exits_3_and_is_recorded_failed(
     assert "parity FAILED" in result.out and records[0].status == "failed"
 
 
+def test_a_bundle_runs_without_torch_and_gives_the_predictors_top1_on_every_test_sample(
+        cli: CliRunner, existing_catalog: Path, tmp_path: Path, torch_free) -> None:
+    result = cli("--export", "1", "--format", "bundle", "--out", tmp_path / "out",
+                 "--catalog", existing_catalog)
+
+    assert result.code == 0, result.both
+    catalog = Catalog(existing_catalog)
+    onnx_row, bundle_row = catalog.list_exports(1)
+    assert bundle_row.kind == "bundle" and bundle_row.source_export_id == onnx_row.id
+    folder = Path(bundle_row.details["folder"])
+    assert f"wrote {bundle_row.path}" in result.out and f"the folder {folder}" in result.out
+    assert (f"recorded as export {bundle_row.id} of run 1 (passed), packing ONNX export "
+            f"{onnx_row.id}") in result.out
+
+    texts = [s.text for s in test_results(catalog, 1).samples]
+    predictor = Predictor.from_run(catalog, 1)
+    want = [predictor.class_names[max(range(len(p)), key=p.__getitem__)]
+            for p in predictor.probabilities(texts)]
+    done = run_predict(torch_free, folder, "--json",
+                       *(arg for text in texts for arg in ("--text", text)), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [row["input"] for row in rows] == texts and len(texts) >= 2
+    assert [row["class"] for row in rows] == want
+
+
 @pytest.mark.parametrize(("args", "fragments"), [
     (("--export", "99", "--format", "onnx"), ("run 99: ", "has no run with that id or uid")),
     (("--export", "1", "--format", "onnx", "--out", "{file}/sub"), ("cannot write into",)),
-], ids=["unknown-run", "unwritable-out"])
+    (("--export", "1", "--format", "bundle", "--out", "{file}/sub"), ("cannot write into",)),
+    (("--export", "1", "--format", "bundle", "--out", "{occupied}"),
+     ("_bundle already exists; choose an empty output folder",)),
+], ids=["unknown-run", "unwritable-out", "bundle-unwritable-out", "bundle-occupied-out"])
 def test_bad_input_exits_2_with_one_line_and_records_nothing(
         cli: CliRunner, existing_catalog: Path, tmp_path: Path, args: tuple[str, ...],
         fragments: tuple[str, ...]) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    args = tuple(a.replace("{file}", str(blocker)) for a in args)
+    occupied = tmp_path / "occupied"
+    uid = Catalog(existing_catalog).get_run_record(1).uid
+    (occupied / f"bag_of_embeddings_{uid[:8]}_bundle").mkdir(parents=True)
+    args = tuple(a.replace("{file}", str(blocker)).replace("{occupied}", str(occupied))
+                 for a in args)
 
     result = cli(*args, "--catalog", existing_catalog)
 

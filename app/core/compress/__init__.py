@@ -9,10 +9,10 @@ from app.core.compress._latency import alternated_latency, batch_of, median_ms, 
 from app.core.compress._measure import Comparison, OnnxRunner, measure
 from app.core.compress._onnx_files import gzip_bytes, size_bytes
 from app.core.compress._run import MAX_ACCURACY_DROP, METHODS, compress_run
-from app.core.compress._samples import LabelledInputs, encode_inputs, test_inputs
+from app.core.compress._samples import LabelledInputs, test_inputs
 
 __all__ = [
     "MAX_ACCURACY_DROP", "METHODS", "Comparison", "CompressionError", "LabelledInputs",
-    "OnnxRunner", "alternated_latency", "batch_of", "compress_run", "encode_inputs",
+    "OnnxRunner", "alternated_latency", "batch_of", "compress_run",
     "gzip_bytes", "measure", "median_ms", "ratio_of", "size_bytes", "test_inputs",
 ]

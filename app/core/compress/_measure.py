@@ -16,8 +16,9 @@ import numpy as np
 
 from app.core.compress._errors import CompressionError
 from app.core.compress._latency import alternated_latency, median_ms, ratio_of
-from app.core.compress._onnx_files import gzip_bytes, open_session, size_bytes, weight_bytes
+from app.core.compress._onnx_files import gzip_bytes, size_bytes, weight_bytes
 from app.core.compress._samples import LabelledInputs
+from app.core.export import onnx_session, reason_of
 
 BATCH_SIZES = (1, 32)
 _PREDICT_BATCH = 64
@@ -47,7 +48,7 @@ class OnnxRunner:
 
     def __init__(self, path: Path, threads: int) -> None:
         self._path = Path(path)
-        self._session = open_session(path, threads)
+        self._session = onnx_session(self._path, threads=threads)
         self._input = self._session.get_inputs()[0].name
 
     @property
@@ -63,10 +64,9 @@ class OnnxRunner:
             rows = [self(inputs[i:i + _PREDICT_BATCH]).argmax(axis=1)
                     for i in range(0, len(inputs), _PREDICT_BATCH)]
         except Exception as error:  # onnxruntime's InvalidArgument, Fail, ...
-            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise CompressionError(
                 f"onnxruntime cannot run {self._path} on the run's test inputs "
-                f"{tuple(inputs.shape)} {inputs.dtype} ({first or type(error).__name__}); "
+                f"{tuple(inputs.shape)} {inputs.dtype} ({reason_of(error)}); "
                 "export the model again") from None
         return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 

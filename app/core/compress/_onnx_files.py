@@ -1,4 +1,5 @@
-"""Reading ONNX files the way compression needs: op types, sizes, sessions, metadata.
+"""Reading ONNX files the way compression needs: op types, sizes, metadata (sessions are
+the export layer's ``onnx_session``).
 
 A float export may keep its weights in external data files beside the ``.onnx`` (torch's
 exporter does that by default), so a model's size is the file plus every external file it
@@ -14,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.compress._errors import CompressionError
+from app.core.export import METADATA_KEY, reason_of
 
 if TYPE_CHECKING:
     import onnx
-    import onnxruntime
 
 
 def load_graph(path: Path) -> onnx.ModelProto:
@@ -31,9 +32,8 @@ def load_graph(path: Path) -> onnx.ModelProto:
         model = onnx.load(str(path))
         onnx.checker.check_model(model)
     except Exception as error:  # onnx raises DecodeError, ValidationError, OSError, ...
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CompressionError(f"{path} is not a readable ONNX model ({first}); export the "
-                               "model again") from None
+        raise CompressionError(f"{path} is not a readable ONNX model ({reason_of(error)}); "
+                               "export the model again") from None
     return model
 
 
@@ -45,7 +45,7 @@ def op_counts(model: onnx.ModelProto) -> Counter[str]:
 def model_metadata(model: onnx.ModelProto) -> dict[str, Any]:
     """The ``modeldesk`` metadata JSON of an export (empty when it has none)."""
     for prop in model.metadata_props:
-        if prop.key == "modeldesk":
+        if prop.key == METADATA_KEY:
             try:
                 value = json.loads(prop.value)
             except ValueError:
@@ -74,8 +74,8 @@ def size_bytes(path: Path) -> int:
 
 
 def weight_bytes(path: Path) -> int:
-    """Bytes of the stored tensors alone: a torch export also carries per-node debug
-    metadata that onnxruntime's pre-processing drops, and that is not what int8 shrinks."""
+    """Bytes of the stored tensors alone: what int8 shrinks (a file also holds the graph
+    and its metadata; ``export_onnx`` drops torch's per-node debugging annotations)."""
     from onnx import numpy_helper
 
     return sum(numpy_helper.to_array(t).nbytes for t in load_graph(path).graph.initializer)
@@ -87,20 +87,3 @@ def gzip_bytes(path: Path) -> int:
     return sum(len(gzip.compress(file.read_bytes(), compresslevel=9, mtime=0))
                for file in files_of(path))
 
-
-def open_session(path: Path, threads: int = 1) -> onnxruntime.InferenceSession:
-    """A CPU session with fixed thread counts (timings are comparable only then)."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = int(threads)
-    options.inter_op_num_threads = 1
-    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-    options.log_severity_level = 3
-    try:
-        return onnxruntime.InferenceSession(str(path), options,
-                                            providers=["CPUExecutionProvider"])
-    except Exception as error:  # onnxruntime raises its own Fail/InvalidGraph/... types
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CompressionError(f"onnxruntime cannot load {path} ({first}); export the model "
-                               "again") from None

@@ -1,10 +1,10 @@
 """``compress_run``: a run's model made smaller, measured against its source, recorded.
 
 The float source is the run's recorded ONNX export (the newest that did not fail its parity
-check, or the one named), else one made now with ``exporter`` (``app.core.export.
-export_onnx`` unless given) in a temporary folder, only to compare against. Compression never
-exports by itself: the pruned model goes through the same exporter, so source and pruned
-graphs differ only in their weights. The compressed model and its ``model.json`` are written
+check, or the one named), else one made now with the export layer's ``export_onnx`` in a
+temporary folder, only to compare against. Compression never exports by itself: the pruned
+model goes through the same ``export_onnx``, so source and pruned graphs differ only in their
+weights. The compressed model and its ``model.json`` are written
 in a hidden staging folder, measured, then renamed into place and recorded; any error removes
 the staging folder, so no row points at a half-written file.
 """
@@ -12,11 +12,9 @@ the staging folder, so no row points at a half-written file.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +32,7 @@ from app.core.compress._quantize import (
 )
 from app.core.compress._samples import test_inputs, training_inputs
 from app.core.errors import ModelDeskError
+from app.core.export import reason_of
 from app.core.models import ModelBundle, RunFolder, load_bundle, read_bundle
 
 if TYPE_CHECKING:
@@ -42,12 +41,10 @@ if TYPE_CHECKING:
 METHODS = ("int8_dynamic", "int8_static", "pruned")
 MAX_ACCURACY_DROP = 2.0
 """Percentage points of test accuracy a compressed model may lose and still pass."""
-Exporter = Callable[..., Any]
-"""``export_onnx(model, bundle, path, *, opset=None)``; its result has a ``path``."""
 
 
 def compress_run(catalog: Catalog, run_id: int, method: str, *,
-                 exporter: Exporter | None = None, source_export_id: int | None = None,
+                 source_export_id: int | None = None,
                  out_dir: Path | None = None, calibration_samples: int = 300,
                  prune_amount: float = 0.5, max_accuracy_drop: float = MAX_ACCURACY_DROP,
                  threads: int = 1, rounds: int = 30) -> ExportRecord:
@@ -60,6 +57,7 @@ def compress_run(catalog: Catalog, run_id: int, method: str, *,
     Raises:
         CompressionError: an unknown method, one that does not apply to this model (the
             message says why), an unreadable source file or missing samples.
+        ExportError: the source cannot be exported, or onnxruntime cannot open a file.
         CatalogError, CheckpointError: no such run or export, no usable model.
     """
     if method not in METHODS:
@@ -72,13 +70,12 @@ def compress_run(catalog: Catalog, run_id: int, method: str, *,
     name = f"{method}-{uuid.uuid4().hex[:8]}"
     staging = target_parent / f".{name}.tmp"
     with tempfile.TemporaryDirectory(prefix="modeldesk-compress-") as work:
-        source, source_row = _source(catalog, run_id, bundle, source_export_id, exporter,
-                                     Path(work))
+        source, source_row = _source(catalog, run_id, bundle, source_export_id, Path(work))
         _check_applies(method, source, bundle)
         _make_folder(staging)
         try:
             target = staging / "model.onnx"
-            info = _compress(catalog, run_id, method, source, target, bundle, exporter,
+            info = _compress(catalog, run_id, method, source, target, bundle,
                              calibration_samples, prune_amount)
             test = test_inputs(catalog, run_id, bundle.preprocessing, bundle.class_names)
             comparison = measure(source, target, test, threads=threads, rounds=rounds)
@@ -102,7 +99,7 @@ def compress_run(catalog: Catalog, run_id: int, method: str, *,
 
 
 def _source(catalog: Catalog, run_id: int, bundle: ModelBundle, export_id: int | None,
-            exporter: Exporter | None, work: Path) -> tuple[Path, ExportRecord | None]:
+            work: Path) -> tuple[Path, ExportRecord | None]:
     """The float ONNX to start from and compare with, and its row when it is recorded."""
     if export_id is not None:
         row = catalog.get_export(export_id)
@@ -118,34 +115,23 @@ def _source(catalog: Catalog, run_id: int, bundle: ModelBundle, export_id: int |
         load_graph(usable[-1].path)
         return usable[-1].path, usable[-1]
     model, bundle = load_bundle(catalog.get_run_record(run_id).run_dir)
-    path = _export(exporter, model, bundle, work / "source" / "model.onnx")
+    path = _export(model, bundle, work / "source" / "model.onnx")
     load_graph(path)
     return path, None
 
 
-def _export(exporter: Exporter | None, model: nn.Module, bundle: ModelBundle,
-            path: Path) -> Path:
-    if exporter is None:
-        from app.core.export import export_onnx  # the export layer, below this one
+def _export(model: nn.Module, bundle: ModelBundle, path: Path) -> Path:
+    from app.core.export import export_onnx  # the export layer, below this one
 
-        exporter = export_onnx
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return Path(exporter(model, bundle, path).path)
+        return Path(export_onnx(model, bundle, path).path)
     except ModelDeskError:
         raise
     except Exception as error:  # the exporter's own failure, e.g. an unsupported layer
         raise CompressionError(f"the {bundle.architecture} model cannot be exported to ONNX "
-                               f"({_root_cause(error)}), so it cannot be compressed") from None
+                               f"({reason_of(error)}), so it cannot be compressed") from None
 
-
-def _root_cause(error: BaseException) -> str:
-    """The innermost cause's first line: torch.onnx wraps the real reason in a generic
-    "Failed to export the model with torch.export" with terminal colour codes."""
-    while error.__cause__ is not None:
-        error = error.__cause__
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
-    return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
 
 
 def _check_applies(method: str, source: Path, bundle: ModelBundle) -> None:
@@ -164,7 +150,7 @@ def _check_applies(method: str, source: Path, bundle: ModelBundle) -> None:
 
 
 def _compress(catalog: Catalog, run_id: int, method: str, source: Path, target: Path,
-              bundle: ModelBundle, exporter: Exporter | None, calibration_samples: int,
+              bundle: ModelBundle, calibration_samples: int,
               prune_amount: float) -> dict[str, Any]:
     if method == "int8_dynamic":
         return quantize_int8_dynamic(source, target)
@@ -174,7 +160,7 @@ def _compress(catalog: Catalog, run_id: int, method: str, source: Path, target: 
         return quantize_int8_static(source, target, samples, input_name)
     model, bundle = load_bundle(catalog.get_run_record(run_id).run_dir)
     pruned, info = magnitude_prune(model, prune_amount)
-    written = _export(exporter, pruned, bundle, target)
+    written = _export(pruned, bundle, target)
     if written != target:
         raise CompressionError(f"the exporter wrote {written}, not {target}")
     return {**info, "note": "the dense file keeps every zero; compare gzip sizes"}

@@ -1,4 +1,5 @@
-"""The run's own samples, encoded exactly as the ONNX graph takes them.
+"""The run's own samples, encoded exactly as the ONNX graph takes them (by the export
+layer's ``raw_inputs``, the same code the parity check feeds its graphs with).
 
 Accuracy is measured on the run's test split (``analysis.test_results``) and static int8 is
 calibrated on its training split: calibrating on test samples would tune the quantisation to
@@ -10,7 +11,6 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -18,18 +18,9 @@ from app.core.analysis import test_results
 from app.core.catalog import Catalog, thaw
 from app.core.compress._errors import CompressionError
 from app.core.config import RunConfig
-from app.core.datasets import (
-    ImagePreprocessing,
-    Preprocessing,
-    TableOptions,
-    encode_for_inference,
-    load_dataset,
-    split_dataset,
-    to_array,
-)
+from app.core.datasets import Preprocessing, TableOptions, load_dataset, split_dataset
 from app.core.errors import ModelDeskError
-
-Item = Path | str
+from app.core.export import raw_inputs
 
 
 @dataclass(frozen=True)
@@ -43,16 +34,6 @@ class LabelledInputs:
         return len(self.labels)
 
 
-def encode_inputs(preprocessing: Preprocessing, items: Sequence[Item]) -> np.ndarray:
-    """uint8 ``N×H×W×C`` pixels (image files) or int64 ``N×L`` token ids (texts), as the
-    deploy contract's graph input: resized and tokenised by ModelDesk's own code."""
-    if isinstance(preprocessing, ImagePreprocessing):
-        size, channels = preprocessing.image_size, preprocessing.channels
-        arrays = [to_array(Path(item), size, channels).transpose(1, 2, 0) for item in items]
-        return np.ascontiguousarray(np.stack(arrays))
-    return encode_for_inference(preprocessing, [str(item) for item in items]).numpy()
-
-
 def test_inputs(catalog: Catalog, run_id: int, preprocessing: Preprocessing,
                 class_names: Sequence[str]) -> LabelledInputs:
     """The run's test samples; an error when the dataset is gone (nothing to measure on)."""
@@ -64,7 +45,7 @@ def test_inputs(catalog: Catalog, run_id: int, preprocessing: Preprocessing,
     items = [s.image_path if s.image_path is not None else s.text for s in results.samples]
     position = {name: i for i, name in enumerate(class_names)}
     labels = np.array([position[s.true_label] for s in results.samples], dtype=np.int64)
-    return LabelledInputs(encode_inputs(preprocessing, items), labels)
+    return LabelledInputs(raw_inputs(preprocessing, items), labels)
 
 
 test_inputs.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
@@ -90,4 +71,4 @@ def training_inputs(catalog: Catalog, run_id: int, preprocessing: Preprocessing,
     chosen = sorted(random.Random(0).sample(split.train, min(count, len(split.train))))
     items = [dataset.files[i] if dataset.files is not None else dataset.texts[i]
              for i in chosen]
-    return encode_inputs(preprocessing, items)
+    return raw_inputs(preprocessing, items)

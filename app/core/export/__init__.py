@@ -5,7 +5,8 @@ bundles that need only onnxruntime, numpy and pillow.
 Importing this package does not import torch; exporting does.
 """
 
-from app.core.export._errors import ExportError
+from app.core.export._errors import ExportError, reason_of
+from app.core.export._inputs import raw_inputs
 from app.core.export._metadata import METADATA_FILE, METADATA_KEY, TOKENIZER_FILE
 from app.core.export._onnx import OnnxExport, export_onnx
 from app.core.export._parity import (
@@ -15,6 +16,7 @@ from app.core.export._parity import (
     check_parity,
     check_torch_parity,
 )
+from app.core.export._readers import onnx_session
 from app.core.export._run_export import EXPORTS_FOLDER, FORMATS, export_run, load_run_model
 from app.core.export._torch_export import TorchExport, export_torch
 
@@ -22,5 +24,5 @@ __all__ = [
     "DEFAULT_TOLERANCE", "EXPORTS_FOLDER", "FORMATS", "MAX_SAMPLES", "METADATA_FILE",
     "METADATA_KEY", "TOKENIZER_FILE", "ExportError", "OnnxExport", "Parity", "TorchExport",
     "check_parity", "check_torch_parity", "export_onnx", "export_run", "export_torch",
-    "load_run_model",
+    "load_run_model", "onnx_session", "raw_inputs", "reason_of",
 ]

@@ -126,7 +126,7 @@ def _measure(run: Runner, model: nn.Module, bundle: ModelBundle,
     worst = 0.0
     with torch.inference_mode():
         for chunk in chunks:
-            ours = np.asarray(run(raw_inputs(bundle, chunk)), dtype=np.float64)
+            ours = np.asarray(run(raw_inputs(bundle.preprocessing, chunk)), dtype=np.float64)
             logits = model(encode_for_inference(bundle.preprocessing, chunk)).float()
             theirs = torch.softmax(logits, dim=1).double().numpy()
             if ours.shape != theirs.shape:

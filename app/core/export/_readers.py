@@ -12,26 +12,34 @@ from pathlib import Path
 
 import numpy as np
 
-from app.core.export._errors import ExportError
+from app.core.export._errors import ExportError, reason_of
 from app.core.export._graph import OUTPUT_NAMES, input_name
 from app.core.models import ModelBundle
 
 log = logging.getLogger(__name__)
 
 
-def onnx_session(path: Path):  # noqa: ANN201 - onnxruntime.InferenceSession, imported lazily
-    """A CPU onnxruntime session for ``path``; ``ExportError`` when it cannot be opened."""
+def onnx_session(path: Path, *, threads: int | None = None):  # noqa: ANN201 - lazily imported
+    """A CPU onnxruntime session for ``path``; ``ExportError`` when it cannot be opened.
+
+    ``threads``: a fixed number of intra-op threads, one inter-op, sequential execution
+    (latencies are comparable only then); ``None`` leaves onnxruntime's defaults."""
     import onnxruntime
 
+    path = Path(path)
     _require_file(path)
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # errors only: no warnings on the user's console
+    if threads is not None:
+        options.intra_op_num_threads = int(threads)
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     try:
         return onnxruntime.InferenceSession(str(path), options,
                                             providers=["CPUExecutionProvider"])
     except Exception as error:
         log.info("onnxruntime cannot open %s", path, exc_info=True)
-        raise ExportError(f"{path} is not a readable ONNX model ({_first_line(error)}); "
+        raise ExportError(f"{path} is not a readable ONNX model ({reason_of(error)}); "
                           "export the run again") from None
 
 
@@ -51,7 +59,7 @@ def onnx_runner(path: Path, bundle: ModelBundle) -> Callable[[np.ndarray], np.nd
             return session.run([OUTPUT_NAMES[0]], {expected: raw})[0]
         except Exception as error:
             raise ExportError(f"{path} failed on an input of shape {list(raw.shape)} "
-                              f"({_first_line(error)})") from None
+                              f"({reason_of(error)})") from None
 
     return run
 
@@ -66,7 +74,7 @@ def torch_runner(path: Path) -> Callable[[np.ndarray], np.ndarray]:
         module = torch.export.load(str(path)).module()
     except Exception as error:
         raise ExportError(f"{path} is not a readable torch.export file "
-                          f"({_first_line(error)}); export the run again") from None
+                          f"({reason_of(error)}); export the run again") from None
 
     def run(raw: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
@@ -79,7 +87,3 @@ def _require_file(path: Path) -> None:
     if not path.is_file():
         raise ExportError(f"{path} does not exist; export the run again")
 
-
-def _first_line(error: Exception) -> str:
-    return next((line.strip() for line in str(error).splitlines() if line.strip()),
-                type(error).__name__)

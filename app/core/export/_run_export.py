@@ -20,7 +20,7 @@ from app.core.catalog import Catalog, ExportRecord
 from app.core.errors import CheckpointError, ConfigError
 from app.core.export._errors import ExportError
 from app.core.export._metadata import METADATA_FILE, TOKENIZER_FILE
-from app.core.export._onnx import OnnxExport, export_onnx
+from app.core.export._onnx import export_onnx
 from app.core.export._parity import (
     DEFAULT_TOLERANCE,
     MAX_SAMPLES,
@@ -76,7 +76,8 @@ def export_run(catalog: Catalog, run_id: int, fmt: str, out_dir: str | Path | No
                           fields=("format",))
     source = load_run_model(catalog, run_id)
     default = source.run_dir / EXPORTS_FOLDER / f"{fmt}-{uuid.uuid4().hex[:8]}"
-    target = _empty_target(Path(out_dir) if out_dir is not None else default, fmt)
+    target = _empty_target(Path(out_dir) if out_dir is not None else default, fmt,
+                           source.bundle)
     if fmt == "bundle":
         return _export_bundle(catalog, source, target, tolerance)
     return _export_file(catalog, source, fmt, target, tolerance)
@@ -106,6 +107,19 @@ def load_run_model(catalog: Catalog, run_id: int) -> RunModel:
 def _export_file(catalog: Catalog, source: RunModel, fmt: str, target: Path,
                  tolerance: float) -> ExportRecord:
     created = not target.exists()
+    export, parity = _write_checked(source, fmt, target, tolerance)
+    try:
+        return _record(catalog, source, fmt, export, parity)
+    except BaseException:
+        _remove(target, created, export.files)
+        raise
+
+
+def _write_checked(source: RunModel, fmt: str, target: Path,
+                   tolerance: float) -> tuple[Any, Parity]:
+    """The export's files in ``target``, checked, the result written into its metadata;
+    on any failure the files (and a folder made for them) are removed."""
+    created = not target.exists()
     writable_folder(target)
     path = target / _FILES[fmt]
     try:
@@ -117,33 +131,44 @@ def _export_file(catalog: Catalog, source: RunModel, fmt: str, target: Path,
             export = export_torch(source.model, source.bundle, path)
             parity = check_torch_parity(path, source.model, source.bundle, source.items,
                                         tolerance=tolerance)
-        export = record_parity(export, parity)
-        kind, file_format = _KINDS[fmt]
-        return catalog.add_export(source.run_id, kind=kind, format=file_format, path=path,
-                                  status="passed" if parity.passed else "failed",
-                                  details=export_details(export, parity))
+        return record_parity(export, parity), parity
     except BaseException:
         _remove(target, created, (path, target / METADATA_FILE, target / TOKENIZER_FILE))
         raise
 
 
+def _record(catalog: Catalog, source: RunModel, fmt: str, export: Any,
+            parity: Parity) -> ExportRecord:
+    kind, file_format = _KINDS[fmt]
+    return catalog.add_export(source.run_id, kind=kind, format=file_format, path=export.path,
+                              status="passed" if parity.passed else "failed",
+                              details=export_details(export, parity))
+
+
 def _export_bundle(catalog: Catalog, source: RunModel, target: Path,
                    tolerance: float) -> ExportRecord:
-    """The ONNX export (recorded as its own row, in the run's folder) packed as a standalone
-    folder and zip by ``_standalone.write_standalone``; the bundle row names its source."""
+    """The checked ONNX export (in the run's folder) packed as a standalone folder and zip
+    by ``_standalone.write_standalone``, its README stating the check's result. Both rows,
+    the ONNX one and the bundle naming it as its source, are added once every file is
+    complete; a failure before that removes the ONNX files and leaves no row."""
     from app.core.export._standalone import write_standalone
 
+    created = not target.exists()
     writable_folder(target)
     onnx_folder = source.run_dir / EXPORTS_FOLDER / f"onnx-{uuid.uuid4().hex[:8]}"
-    onnx_row = _export_file(catalog, source, "onnx", onnx_folder, tolerance)
-    onnx_export = OnnxExport(path=onnx_row.path, metadata_path=onnx_folder / METADATA_FILE,
-                             opset=int(onnx_row.details["opset"]),
-                             metadata=_read_json(onnx_folder / METADATA_FILE),
-                             seconds=float(onnx_row.details["export_seconds"]),
-                             tokenizer_path=_existing(onnx_folder / TOKENIZER_FILE))
-    _folder, archive = write_standalone(onnx_export, target)
+    try:
+        onnx_export, parity = _write_checked(source, "onnx", onnx_folder, tolerance)
+        folder, archive = write_standalone(onnx_export, target)
+    except BaseException:
+        shutil.rmtree(onnx_folder, ignore_errors=True)
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    onnx_row = _record(catalog, source, "onnx", onnx_export, parity)
+    details = {**onnx_row.details, "folder": str(folder),
+               "files": sorted(path.name for path in folder.iterdir())}
     return catalog.add_export(source.run_id, kind="bundle", format="zip", path=archive,
-                              status=onnx_row.status, details=dict(onnx_row.details),
+                              status=onnx_row.status, details=details,
                               source_export_id=onnx_row.id)
 
 
@@ -157,9 +182,17 @@ def export_details(export: Any, parity: Parity) -> dict[str, Any]:
             "files": [file.name for file in export.files]}
 
 
-def _empty_target(target: Path, fmt: str) -> Path:
+def _empty_target(target: Path, fmt: str, bundle: ModelBundle) -> Path:
+    """``target``, unless it is a file or already holds what this export would write."""
     target = target.expanduser()
-    names = [_FILES.get(fmt, ""), METADATA_FILE]
+    if fmt == "bundle":
+        from app.core.export._standalone import bundle_name
+
+        name = bundle_name({"architecture": bundle.architecture, "run_uid": bundle.run_uid},
+                           target)
+        names = [name, f"{name}.zip"]
+    else:
+        names = [_FILES[fmt], METADATA_FILE]
     clash = next((target / name for name in names if name and (target / name).exists()), None)
     if clash is not None:
         raise ExportError(f"{clash} already exists; choose an empty output folder (an earlier "
@@ -176,12 +209,3 @@ def _remove(target: Path, created: bool, files: Sequence[Path]) -> None:
     for file in files:
         file.unlink(missing_ok=True)
 
-
-def _existing(path: Path) -> Path | None:
-    return path if path.is_file() else None
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    import json
-
-    return json.loads(path.read_text(encoding="utf-8"))

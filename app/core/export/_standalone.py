@@ -19,15 +19,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.core.datasets import verified_file
-from app.core.errors import ModelDeskError
+from app.core.export._errors import ExportError
 from app.core.export._standalone_readme import readme_text
 
 PREDICT_TEMPLATE = Path(__file__).with_name("_standalone_predict.py")
 REQUIRED_KEYS = ("format", "version", "class_names", "input", "outputs", "tokenizer")
-
-
-class BundleError(ModelDeskError):
-    """The bundle cannot be written (a bad export, an unwritable folder); nothing is left."""
 
 
 class OnnxExportLike(Protocol):
@@ -45,7 +41,7 @@ def write_standalone(onnx_export: OnnxExportLike, out_dir: str | Path) -> tuple[
     is replaced only once the new one is complete.
 
     Raises:
-        BundleError: the ONNX file or a metadata key is missing, or ``out_dir`` cannot be
+        ExportError: the ONNX file or a metadata key is missing, or ``out_dir`` cannot be
             written (the message names the file or folder and what to do).
     """
     source = Path(onnx_export.path)
@@ -57,7 +53,7 @@ def write_standalone(onnx_export: OnnxExportLike, out_dir: str | Path) -> tuple[
         out_dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir))
     except OSError as error:
-        raise BundleError(f"cannot write the bundle into {out_dir}: "
+        raise ExportError(f"cannot write the bundle into {out_dir}: "
                           f"{error.strerror or error}; choose a folder you can write to") from None
     try:
         folder = work / name
@@ -67,7 +63,7 @@ def write_standalone(onnx_export: OnnxExportLike, out_dir: str | Path) -> tuple[
         _replace_folder(folder, final_folder, work)
         os.replace(zip_tmp, final_zip)
     except OSError as error:
-        raise BundleError(f"cannot write the bundle into {out_dir}: "
+        raise ExportError(f"cannot write the bundle into {out_dir}: "
                           f"{error.strerror or error}; nothing was kept") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -84,14 +80,14 @@ def bundle_name(metadata: Mapping[str, Any], source: Path) -> str:
 
 def _checked_metadata(metadata: Mapping[str, Any], source: Path) -> dict[str, Any]:
     if not source.is_file():
-        raise BundleError(f"the ONNX file {source} does not exist; export the model "
+        raise ExportError(f"the ONNX file {source} does not exist; export the model "
                           "to ONNX first")
     missing = [key for key in REQUIRED_KEYS if key not in (metadata or {})]
     if missing:
-        raise BundleError(f"the model description of {source} lacks "
+        raise ExportError(f"the model description of {source} lacks "
                           f"{', '.join(repr(k) for k in missing)}; export the model again")
     if metadata["format"] != "modeldesk-onnx" or metadata["version"] != 1:
-        raise BundleError(f"{source} is not described as a version 1 ModelDesk ONNX "
+        raise ExportError(f"{source} is not described as a version 1 ModelDesk ONNX "
                           "export; export the model again")
     return json.loads(json.dumps(metadata))  # a plain, JSON-able copy we may adjust
 
@@ -106,7 +102,7 @@ def _tokenizer_source(metadata: dict[str, Any], source: Path) -> Path | None:
         return beside
     pinned = (metadata.get("preprocessing") or {}).get("tokenizer") or {}
     if not all(isinstance(pinned.get(k), str) for k in ("package", "file", "sha256")):
-        raise BundleError(f"{beside} is missing and the model description names no "
+        raise ExportError(f"{beside} is missing and the model description names no "
                           "tokenizer package; export the model again")
     return verified_file(pinned["package"], pinned["file"], pinned["sha256"])
 

@@ -110,10 +110,27 @@ def _wordpiece(meta: Mapping[str, Any]) -> bool:
 
 
 def _parity_lines(parity: Any) -> list[str]:
+    """The check ``export_run`` made (``Parity.to_json()``), or a warning that none was."""
     if not isinstance(parity, Mapping) or not parity:
         return ["Not checked when this bundle was written: compare a few predictions with "
                 "ModelDesk's before relying on it."]
-    verdict = parity.get("passed")
-    head = ("Checked against PyTorch on the run's held-out test samples: "
-            + ("**passed**." if verdict else "**failed**." if verdict is False else "result:"))
-    return [head, "", *[f"- {key}: {value}" for key, value in parity.items() if key != "passed"]]
+    verdict = "**passed**" if parity.get("passed") else "**failed**"
+    one, many = parity.get("batch_1") or {}, parity.get("batch_n") or {}
+    return [
+        f"Checked against PyTorch on {parity.get('samples', '?')} of the run's held-out test "
+        f"samples with onnxruntime: {verdict}.",
+        "",
+        f"- top-1 agreement: {_share(one.get('agreement'))} at batch 1, "
+        f"{_share(many.get('agreement'))} at batch {parity.get('batch_size', '?')}",
+        f"- largest difference of any class probability: {_number(parity.get('max_abs_diff'))} "
+        f"(tolerance {_number(parity.get('tolerance'))})",
+        f"- rule: {parity.get('rule', 'top-1 agreement 1.0 and the difference within tolerance')}",
+    ]
+
+
+def _share(value: Any) -> str:
+    return f"{value:.2%}" if isinstance(value, int | float) else "?"
+
+
+def _number(value: Any) -> str:
+    return f"{value:.1e}" if isinstance(value, int | float) else "?"

@@ -6,7 +6,7 @@ import logging
 import warnings
 from typing import TYPE_CHECKING
 
-from app.core.export._errors import ExportError
+from app.core.export._errors import ExportError, reason_of
 from app.core.export._wrapper import dynamic_shapes, example_input, wrap
 from app.core.models import ModelBundle
 
@@ -36,10 +36,8 @@ def trace(model: nn.Module, bundle: ModelBundle) -> ExportedProgram:
                                        strict=False)
     except Exception as error:
         log.exception("torch.export failed for %s", bundle.architecture)
-        reason = next((line for line in str(error).splitlines() if line.strip()),
-                      type(error).__name__)
         raise ExportError(f"a {bundle.architecture} model cannot be exported: torch.export "
-                          f"could not trace it ({reason})") from None
+                          f"could not trace it ({reason_of(error)})") from None
 
 
 def sequence_length(model: nn.Module, bundle: ModelBundle) -> int | None:

@@ -6,7 +6,6 @@ import pytest
 
 from app.core.catalog import Catalog
 from app.core.compress import CompressionError, compress_run
-from tests.core.compress.compress_helpers import export_for_tests
 from tests.core.compress.compress_runs import SAMPLES, TrainedRun
 from tests.core.inference.inference_runs import train
 
@@ -17,8 +16,7 @@ def _compressed_folders(run: TrainedRun) -> list:
 
 
 def test_pruning_keeps_the_dense_size_and_reports_the_gzip_saving(text_run: TrainedRun) -> None:
-    row = compress_run(text_run.catalog, text_run.run_id, "pruned", prune_amount=0.5, rounds=3,
-                       exporter=export_for_tests)
+    row = compress_run(text_run.catalog, text_run.run_id, "pruned", prune_amount=0.5, rounds=3)
     details = row.details
     assert row.kind == "pruned" and row.source_export_id is None
     assert details["result"]["pruned_weight_sparsity"] == pytest.approx(0.5, abs=0.01)
@@ -33,8 +31,7 @@ def test_pruning_keeps_the_dense_size_and_reports_the_gzip_saving(text_run: Trai
 
 
 def test_heavy_pruning_that_loses_accuracy_is_recorded_as_failed(cnn_run: TrainedRun) -> None:
-    row = compress_run(cnn_run.catalog, cnn_run.run_id, "pruned", prune_amount=0.95, rounds=2,
-                       exporter=export_for_tests)
+    row = compress_run(cnn_run.catalog, cnn_run.run_id, "pruned", prune_amount=0.95, rounds=2)
     assert row.status == "failed"
     assert row.details["deltas"]["accuracy_points"] < -2
     assert cnn_run.catalog.get_export(row.id).status == "failed"
@@ -45,7 +42,7 @@ def test_static_int8_on_an_embedding_text_model_is_refused_saying_why(
     before = text_run.catalog.list_exports(text_run.run_id)
     folders = _compressed_folders(text_run)
     with pytest.raises(CompressionError, match="no convolution.*use int8_dynamic"):
-        compress_run(text_run.catalog, text_run.run_id, "int8_static", exporter=export_for_tests)
+        compress_run(text_run.catalog, text_run.run_id, "int8_static")
     assert text_run.catalog.list_exports(text_run.run_id) == before
     assert _compressed_folders(text_run) == folders
 
@@ -63,14 +60,14 @@ def test_a_corrupt_source_file_gives_a_clear_message_and_no_row(tmp_path) -> Non
     folders = _compressed_folders(text_run)
     with pytest.raises(CompressionError, match=f"{corrupt}.*not a readable ONNX model"):
         compress_run(text_run.catalog, text_run.run_id, "int8_dynamic",
-                     source_export_id=source.id, exporter=export_for_tests)
+                     source_export_id=source.id)
     assert text_run.catalog.list_exports(text_run.run_id) == before
     assert _compressed_folders(text_run) == folders
 
 
 def test_an_unknown_method_names_the_known_ones(text_run: TrainedRun) -> None:
     with pytest.raises(CompressionError, match="int8_dynamic, int8_static, pruned"):
-        compress_run(text_run.catalog, text_run.run_id, "int4", exporter=export_for_tests)
+        compress_run(text_run.catalog, text_run.run_id, "int4")
 
 
 def test_an_unwritable_output_folder_is_named_and_nothing_is_recorded(
@@ -79,6 +76,5 @@ def test_an_unwritable_output_folder_is_named_and_nothing_is_recorded(
     blocked.write_text("x", encoding="utf-8")
     before = text_run.catalog.list_exports(text_run.run_id)
     with pytest.raises(CompressionError, match="cannot write the compressed model"):
-        compress_run(text_run.catalog, text_run.run_id, "int8_dynamic", out_dir=blocked,
-                     exporter=export_for_tests)
+        compress_run(text_run.catalog, text_run.run_id, "int8_dynamic", out_dir=blocked)
     assert text_run.catalog.list_exports(text_run.run_id) == before

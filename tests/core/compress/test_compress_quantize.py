@@ -10,19 +10,16 @@ import onnxruntime
 import pytest
 
 from app.core.analysis import test_results
-from app.core.compress import MAX_ACCURACY_DROP, compress_run, encode_inputs
-from tests.core.compress.compress_helpers import export_for_tests
+from app.core.compress import MAX_ACCURACY_DROP, compress_run
+from app.core.export import export_run, raw_inputs
 from tests.core.compress.compress_runs import TrainedRun
 
 
 def _record_onnx(run: TrainedRun, tmp_path) -> int:
-    """A float ONNX export of the run, recorded as the export helper's ``export_run`` would."""
-    from app.core.models import load_bundle
-
-    model, bundle = load_bundle(run.catalog.get_run_record(run.run_id).run_dir)
-    exported = export_for_tests(model, bundle, tmp_path / "float" / "model.onnx")
-    return run.catalog.add_export(run.run_id, kind="onnx", format="onnx", path=exported.path,
-                                  status="passed").id
+    """The run's float ONNX export, made, checked and recorded by ``export_run``."""
+    record = export_run(run.catalog, run.run_id, "onnx", tmp_path / "float")
+    assert record.status == "passed", record.details
+    return record.id
 
 
 def _onnx_accuracy(run: TrainedRun, path) -> float:
@@ -34,7 +31,7 @@ def _onnx_accuracy(run: TrainedRun, path) -> float:
     items = [s.image_path or s.text for s in results.samples]
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     probabilities = session.run(["probabilities"], {session.get_inputs()[0].name:
-                                                    encode_inputs(bundle.preprocessing, items)})[0]
+                                                    raw_inputs(bundle.preprocessing, items)})[0]
     truth = [results.class_names.index(s.true_label) for s in results.samples]
     return float(np.mean(probabilities.argmax(axis=1) == np.array(truth)))
 
@@ -42,8 +39,7 @@ def _onnx_accuracy(run: TrainedRun, path) -> float:
 def test_int8_dynamic_text_model_is_smaller_and_recorded_against_its_onnx_source(
         text_run: TrainedRun, tmp_path) -> None:
     source_id = _record_onnx(text_run, tmp_path)
-    row = compress_run(text_run.catalog, text_run.run_id, "int8_dynamic", rounds=5,
-                       exporter=export_for_tests)
+    row = compress_run(text_run.catalog, text_run.run_id, "int8_dynamic", rounds=5)
     source = text_run.catalog.get_export(source_id)
     assert (row.kind, row.format, row.source_export_id) == ("int8_dynamic", "onnx", source_id)
     assert row.status == "passed", row.details
@@ -71,7 +67,7 @@ def test_int8_dynamic_text_model_is_smaller_and_recorded_against_its_onnx_source
 def test_int8_static_cnn_is_calibrated_on_training_samples_and_smaller(
         cnn_run: TrainedRun) -> None:
     row = compress_run(cnn_run.catalog, cnn_run.run_id, "int8_static", rounds=5,
-                       calibration_samples=200, exporter=export_for_tests)
+                       calibration_samples=200)
     details = row.details
     assert row.kind == "int8_static" and row.source_export_id is None  # no recorded source
     assert row.status == "passed", details
@@ -87,8 +83,7 @@ def test_int8_static_cnn_is_calibrated_on_training_samples_and_smaller(
 
 
 def test_int8_dynamic_on_a_cnn_says_its_convolutions_stay_float(cnn_run: TrainedRun) -> None:
-    row = compress_run(cnn_run.catalog, cnn_run.run_id, "int8_dynamic", rounds=3,
-                       exporter=export_for_tests)
+    row = compress_run(cnn_run.catalog, cnn_run.run_id, "int8_dynamic", rounds=3)
     result = row.details["result"]
     assert result["float_conv_layers"] == 6
     assert "stay float" in result["note"] and "int8_static" in result["note"]

@@ -70,3 +70,22 @@ def test_a_model_that_cannot_be_traced_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="cannot be exported: torch.export could not trace"):
         export_onnx(_DataDependent(), bundle, tmp_path / "out" / "model.onnx")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_the_file_keeps_the_modeldesk_record_and_none_of_torchs_debugging_notes(
+        exported) -> None:
+    """torch's exporter annotates every node and value with stack traces (this machine's
+    source paths), module namespaces and FX nodes; export_onnx drops them, not the record."""
+    import onnx
+
+    onnx_export, _, _ = exported
+    model = onnx.load(str(onnx_export.path))
+    graph = model.graph
+    values = [*graph.input, *graph.output, *graph.value_info, *graph.initializer]
+    assert len(graph.node) > 5
+    assert not any(node.metadata_props or node.doc_string for node in graph.node)
+    assert not any(value.metadata_props for value in values)
+    assert not graph.metadata_props
+    assert [prop.key for prop in model.metadata_props] == ["modeldesk"]
+    assert b"stack_trace" not in onnx_export.path.read_bytes()
+    assert b"_wrapper.py" not in onnx_export.path.read_bytes()

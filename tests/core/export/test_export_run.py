@@ -13,8 +13,7 @@ import pytest
 from app.core.analysis import test_results
 from app.core.catalog import Catalog
 from app.core.errors import CheckpointError, ConfigError
-from app.core.export import ExportError, export_run
-from app.core.export._inputs import raw_inputs
+from app.core.export import ExportError, export_run, raw_inputs
 from app.core.inference import Predictor
 from app.core.models import RunFolder
 
@@ -42,7 +41,8 @@ def test_an_onnx_export_is_recorded_passed_and_predicts_what_the_predictor_does(
     items = _items(own_copy, run_id)
     session = onnxruntime.InferenceSession(str(record.path), providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
-    exported = session.run(["probabilities"], {name: raw_inputs(predictor.bundle, items)})[0]
+    inputs = raw_inputs(predictor.bundle.preprocessing, items)
+    exported = session.run(["probabilities"], {name: inputs})[0]
     expected = np.array(predictor.probabilities(items))
     assert (exported.argmax(1) == expected.argmax(1)).all()
     assert np.abs(exported - expected).max() <= 1e-4

@@ -1,5 +1,6 @@
-"""Session-wide fixtures of the bundle tests: one torch-free virtual environment, and real tiny
-runs (trained once, on demand) with their ONNX export and bundle."""
+"""Session-wide fixtures of the bundle tests: real tiny runs (trained once, on demand) with
+their ONNX export (``app.core.export.export_onnx``) and bundle. The torch-free virtual
+environment is the suite's ``torch_free`` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from standalone_helpers import TorchFreePython, export_for_tests, make_torch_free_venv
 
 from app.core.catalog import Catalog
+from app.core.export import OnnxExport, export_onnx
 from app.core.export._standalone import write_standalone
 from app.core.models import load_bundle
 from tests.conftest import SAMPLES
@@ -28,15 +29,9 @@ RECIPES = {
 class BundledRun:
     catalog: Catalog
     run_id: int
-    export: object  # the (test) OnnxExport
+    export: OnnxExport
     folder: Path
     zip_path: Path
-
-
-@pytest.fixture(scope="session")
-def torch_free(tmp_path_factory: pytest.TempPathFactory) -> TorchFreePython:
-    """Created once per test session (about 10 s with a warm pip cache)."""
-    return make_torch_free_venv(tmp_path_factory.mktemp("torch_free") / "venv")
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +46,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Bundled
             dataset, overrides = RECIPES[model]
             run_id = train(catalog, dataset, model, **overrides)
             module, bundle = load_bundle(catalog.get_run_record(run_id).run_dir)
-            export = export_for_tests(module, bundle, root / model / "model.onnx")
+            export = export_onnx(module, bundle, root / model / "model.onnx")
             folder, zip_path = write_standalone(export, root / "bundles")
             made[model] = BundledRun(catalog, run_id, export, folder, zip_path)
         return made[model]

@@ -10,10 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from standalone_helpers import run_predict
 
-from app.core.export._standalone import BundleError, write_standalone
+from app.core.export import ExportError, Parity
+from app.core.export._standalone import write_standalone
 from app.core.export._standalone_readme import REQUIREMENTS
+from tests.core.export.standalone.standalone_helpers import run_predict
 
 
 def test_folder_and_zip_hold_the_model_its_description_and_a_readme(bundled) -> None:
@@ -48,15 +49,19 @@ def test_a_subword_bundle_carries_its_tokenizer(bundled) -> None:
 def test_a_known_parity_result_is_in_the_readme_and_a_rewrite_replaces_the_bundle(
         bundled, tmp_path: Path) -> None:
     run = bundled("bag_of_embeddings")
-    parity = {"passed": True, "top1_agreement": 1.0, "max_abs_diff": 1.2e-7, "samples": 160}
-    export = dataclasses.replace(run.export, metadata={**run.export.metadata, "parity": parity})
+    parity = Parity(samples=160, batch_size=32, tolerance=1e-4, agreement_batch1=1.0,
+                    agreement_batch_n=1.0, max_diff_batch1=1.2e-7, max_diff_batch_n=9e-8)
+    export = dataclasses.replace(run.export, metadata={**run.export.metadata,
+                                                       "parity": parity.to_json()})
     folder, zip_path = write_standalone(run.export, tmp_path)
     (folder / "stale.txt").write_text("from the first bundle", encoding="utf-8")
     again, again_zip = write_standalone(export, tmp_path)
     assert (again, again_zip) == (folder, zip_path)
     assert not (folder / "stale.txt").exists()
     readme = (folder / "README.md").read_text(encoding="utf-8")
-    assert "**passed**" in readme and "top1_agreement: 1.0" in readme
+    assert "160 of the run's held-out test samples with onnxruntime: **passed**" in readme
+    assert "100.00% at batch 1, 100.00% at batch 32" in readme
+    assert "probability: 1.2e-07 (tolerance 1.0e-04)" in readme
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name, zip_path.name]
 
 
@@ -64,7 +69,7 @@ def test_an_unwritable_output_folder_is_named_and_nothing_is_left(bundled, tmp_p
     run = bundled("bag_of_embeddings")
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder", encoding="utf-8")
-    with pytest.raises(BundleError, match=r"cannot write the bundle into .*a_file.*choose"):
+    with pytest.raises(ExportError, match=r"cannot write the bundle into .*a_file.*choose"):
         write_standalone(run.export, blocker / "bundles")
     assert [p.name for p in tmp_path.iterdir()] == ["a_file"]
 
@@ -72,10 +77,10 @@ def test_an_unwritable_output_folder_is_named_and_nothing_is_left(bundled, tmp_p
 def test_a_missing_onnx_file_or_metadata_key_is_said(bundled, tmp_path: Path) -> None:
     run = bundled("bag_of_embeddings")
     gone = dataclasses.replace(run.export, path=tmp_path / "gone.onnx")
-    with pytest.raises(BundleError, match=r"gone\.onnx does not exist; export"):
+    with pytest.raises(ExportError, match=r"gone\.onnx does not exist; export"):
         write_standalone(gone, tmp_path / "out")
     meta = {k: v for k, v in run.export.metadata.items() if k != "class_names"}
-    with pytest.raises(BundleError, match=r"lacks 'class_names'"):
+    with pytest.raises(ExportError, match=r"lacks 'class_names'"):
         write_standalone(dataclasses.replace(run.export, metadata=meta), tmp_path / "out")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -84,7 +89,7 @@ def test_a_wordpiece_export_without_its_tokenizer_leaves_nothing(bundled, tmp_pa
     run = bundled("bag_of_embeddings")
     meta = {**run.export.metadata, "tokenizer": {"type": "wordpiece", "max_length": 8},
             "preprocessing": {"kind": "text"}}
-    with pytest.raises(BundleError, match=r"tokenizer\.json is missing"):
+    with pytest.raises(ExportError, match=r"tokenizer\.json is missing"):
         write_standalone(dataclasses.replace(run.export, metadata=meta), tmp_path)
     assert list(tmp_path.iterdir()) == []
 

@@ -9,13 +9,13 @@ import unicodedata
 
 import numpy as np
 import pytest
-from standalone_helpers import needs_minilm
 
 from app.core.datasets import SubwordPreprocessing, Vocabulary, verified_file
 from app.core.datasets._tensors import encode_texts
 from app.core.datasets._vocab import _TOKEN, tokenize
 from app.core.export import _standalone_predict as predict
 from tests.conftest import SAMPLES, SHARED_DATASETS
+from tests.core.export.standalone.standalone_helpers import needs_minilm
 
 TRICKY = [
     "", " ", "   \t\n\r ", "\u3000\u2028\u00a0", "Café naïve résumé façade", "ÀÉÎÕÜ Ångström",

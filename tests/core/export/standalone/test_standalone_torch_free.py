@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from standalone_helpers import needs_minilm, run_predict
 
 from app.core.analysis import test_results
 from app.core.inference import Predictor
+from tests.core.export.standalone.standalone_helpers import needs_minilm, run_predict
 
 MODELS = ["small_cnn", "bag_of_embeddings", pytest.param("minilm", marks=needs_minilm)]
 

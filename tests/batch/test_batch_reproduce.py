@@ -34,9 +34,12 @@ def test_reproduce_makes_a_linked_run_with_the_same_test_metrics(
 def test_a_changed_dataset_warns_on_stderr_before_training(
         cli: CliRunner, existing_catalog: Path) -> None:
     dataset = Path(Catalog(existing_catalog).get_run_record(1).dataset_path)
+    original = dataset.read_bytes()  # the session's template shares this file: put it back
     write_text_table(dataset, rows_per_class=7)
-
-    result = cli("--reproduce", "1", "--catalog", existing_catalog)
+    try:
+        result = cli("--reproduce", "1", "--catalog", existing_catalog)
+    finally:
+        dataset.write_bytes(original)
 
     assert result.code == 0, result.both
     warning = result.err.strip().splitlines()[0]
@@ -66,8 +69,12 @@ def test_a_missing_dataset_or_catalog_exits_2(cli: CliRunner, existing_catalog: 
     result = cli("--reproduce", "1", "--catalog", missing)
     assert result.code == 2 and "no catalog at" in result.err and not missing.exists()
 
-    Path(Catalog(existing_catalog).get_run_record(1).dataset_path).unlink()
-    result = cli("--reproduce", "1", "--catalog", existing_catalog)
+    dataset = Path(Catalog(existing_catalog).get_run_record(1).dataset_path)
+    hidden = dataset.rename(tmp_path / "moved.csv")  # the session's template shares this file
+    try:
+        result = cli("--reproduce", "1", "--catalog", existing_catalog)
+    finally:
+        hidden.rename(dataset)
     assert result.code == 2 and "tiny.csv" in result.err and "Traceback" not in result.both
     assert Catalog(existing_catalog).count_runs() == 1
 

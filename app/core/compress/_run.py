@@ -32,7 +32,7 @@ from app.core.compress._quantize import (
 )
 from app.core.compress._samples import test_inputs, training_inputs
 from app.core.errors import ModelDeskError
-from app.core.export import reason_of
+from app.core.export import exportable_run, reason_of
 from app.core.models import ModelBundle, RunFolder, load_bundle, read_bundle
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def compress_run(catalog: Catalog, run_id: int, method: str, *,
     if method not in METHODS:
         raise CompressionError(f"unknown compression method {method!r}; expected one of "
                                f"{', '.join(METHODS)}")
-    run = catalog.get_run_record(run_id)
+    run = exportable_run(catalog, run_id)
     bundle = read_bundle(run.run_dir)
     target_parent = Path(out_dir) if out_dir is not None else RunFolder(run.run_dir).path / \
         "compressed"

@@ -17,12 +17,18 @@ from app.core.export._parity import (
     check_torch_parity,
 )
 from app.core.export._readers import onnx_session
-from app.core.export._run_export import EXPORTS_FOLDER, FORMATS, export_run, load_run_model
+from app.core.export._run_export import (
+    EXPORTS_FOLDER,
+    FORMATS,
+    export_run,
+    exportable_run,
+    load_run_model,
+)
 from app.core.export._torch_export import TorchExport, export_torch
 
 __all__ = [
     "DEFAULT_TOLERANCE", "EXPORTS_FOLDER", "FORMATS", "MAX_SAMPLES", "METADATA_FILE",
     "METADATA_KEY", "TOKENIZER_FILE", "ExportError", "OnnxExport", "Parity", "TorchExport",
     "check_parity", "check_torch_parity", "export_onnx", "export_run", "export_torch",
-    "load_run_model", "onnx_session", "raw_inputs", "reason_of",
+    "exportable_run", "load_run_model", "onnx_session", "raw_inputs", "reason_of",
 ]

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.analysis import test_results
-from app.core.catalog import Catalog, ExportRecord
-from app.core.errors import CheckpointError, ConfigError
+from app.core.catalog import Catalog, ExportRecord, RunRecord
+from app.core.errors import CatalogError, CheckpointError, ConfigError
 from app.core.export._errors import ExportError
 from app.core.export._metadata import METADATA_FILE, TOKENIZER_FILE
 from app.core.export._onnx import export_onnx
@@ -83,9 +83,19 @@ def export_run(catalog: Catalog, run_id: int, fmt: str, out_dir: str | Path | No
     return _export_file(catalog, source, fmt, target, tolerance)
 
 
+def exportable_run(catalog: Catalog, run_id: int) -> RunRecord:
+    """The run, refused while it is in the trash (its files are on their way out, and the
+    window offers no export there either)."""
+    run = catalog.get_run_record(run_id)
+    if run.trashed_at is not None:
+        raise CatalogError(f"run {run_id} ({run.name}) is in the trash; restore it to export "
+                           "or compress its model")
+    return run
+
+
 def load_run_model(catalog: Catalog, run_id: int) -> RunModel:
     """The run's model and up to :data:`MAX_SAMPLES` of its test samples (paths or texts)."""
-    run = catalog.get_run_record(run_id)
+    run = exportable_run(catalog, run_id)
     if not has_model(run.run_dir):
         raise CheckpointError(f"run {run_id} has no trained weights to export (no "
                               f"{RunFolder(run.run_dir).weights}); train it first")

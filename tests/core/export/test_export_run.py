@@ -12,7 +12,7 @@ import pytest
 
 from app.core.analysis import test_results
 from app.core.catalog import Catalog
-from app.core.errors import CheckpointError, ConfigError
+from app.core.errors import CatalogError, CheckpointError, ConfigError
 from app.core.export import ExportError, export_run, raw_inputs
 from app.core.inference import Predictor
 from app.core.models import RunFolder
@@ -109,3 +109,16 @@ def test_an_unknown_format_is_refused(own_copy: Catalog) -> None:
     with pytest.raises(ConfigError, match="unknown export format 'tflite'"):
         export_run(own_copy, 2, "tflite")
     _nothing_written(own_copy, 2)
+
+
+def test_a_run_in_the_trash_is_refused_for_export_and_compression(own_copy: Catalog) -> None:
+    from app.core.compress import compress_run
+
+    own_copy.trash_runs([1])
+
+    with pytest.raises(CatalogError, match="run 1 .* is in the trash; restore it"):
+        export_run(own_copy, 1, "onnx")
+    with pytest.raises(CatalogError, match="run 1 .* is in the trash; restore it"):
+        compress_run(own_copy, 1, "int8_dynamic")
+    _nothing_written(own_copy, 1)
+    assert not (RunFolder(own_copy.get_run_record(1).run_dir).path / "compressed").exists()

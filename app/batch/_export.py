@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from app.core.catalog import Catalog, ExportRecord
-from app.core.errors import CatalogError
-from app.core.export import DEFAULT_TOLERANCE, export_run
-from app.core.runs import find_run
+from app.core.catalog import Catalog, ExportRecord, ModelVersion
+from app.core.errors import CatalogError, ConfigError
+from app.core.export import DEFAULT_TOLERANCE, bundle_export, export_run
+from app.core.runs import find_run, find_version
 
 EXIT_PARITY_FAILED = 3
 
@@ -27,12 +27,38 @@ def export_model(reference: str, fmt: str, catalog_path: Path, *, out_dir: Path 
     if not Path(catalog_path).is_file():  # never create an empty catalog for a typo
         raise CatalogError(f"cannot export run {reference}: no catalog at {catalog_path}; "
                            "check --catalog or $MODELDESK_CATALOG")
-    run = find_run(Catalog(catalog_path, read_only=True), reference, what=f"run {reference}")
+    reader = Catalog(catalog_path, read_only=True)
+    version = find_version(reader, reference, what=f"--export {reference}")
+    if version is not None and version.export_id is not None:
+        return _export_version_file(version, fmt, catalog_path, out_dir, out)
+    run = find_run(reader, reference, what=f"run {reference}")
     print(f"exporting run {run.id} ({run.name}, uid {run.uid[:8]}) as {fmt}", file=out,
           flush=True)
     record = export_run(Catalog(catalog_path), run.id, fmt, out_dir, tolerance=tolerance)
     print(describe(record), file=out, flush=True)
     return 0 if record.status == "passed" else EXIT_PARITY_FAILED
+
+
+def _export_version_file(version: ModelVersion, fmt: str, catalog_path: Path,
+                         out_dir: Path | None, out: TextIO) -> int:
+    """A version that names one file (an export, an int8 version) hands out that file: the
+    one its check or measurement was made on, bundled as it is."""
+    catalog = Catalog(catalog_path)
+    source = catalog.get_export(int(version.export_id))
+    if fmt != "bundle":
+        raise ConfigError(f"{version.label} is the {source.kind} file {source.id} of run "
+                          f"{source.run_id} ({source.path}); use --format bundle to package that "
+                          f"file, or --export {source.run_id} to export the run's model afresh",
+                          fields=("format",))
+    print(f"bundling {version.label}: the {source.kind} file {source.id} of run "
+          f"{source.run_id}", file=out, flush=True)
+    record = bundle_export(catalog, source.id, out_dir)
+    details = record.details
+    print(f"wrote {record.path} ({record.size_bytes / 1e6:.2f} MB) and the folder "
+          f"{details['folder']}: {', '.join(details['files'])}\n"
+          f"recorded as export {record.id} of run {record.run_id} ({record.status}, the "
+          f"{source.kind} file's own check)", file=out, flush=True)
+    return 0 if record.status != "failed" else EXIT_PARITY_FAILED
 
 
 def describe(record: ExportRecord) -> str:

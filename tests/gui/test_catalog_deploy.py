@@ -89,6 +89,17 @@ def test_a_model_exports_to_onnx_and_compresses_with_its_checks_shown(
     assert records[-1].details["compressed"]["size_bytes"] < records[-1].details["source"][
         "size_bytes"]
 
+    int8_row = [r.kind for r in records].index("int8_dynamic")
+    tab.table.selectRow(int8_row)
+    assert tab.bundle_button.isEnabled()
+    tab.bundle_button.click()
+    _wait_idle(qtbot, tab)
+    bundle = page.state.catalog.list_exports(2)[-1]
+    assert (bundle.kind, bundle.source_export_id) == ("bundle", records[int8_row].id)
+    assert bundle.path.is_file() and _cells(tab)[-1][0] == "Standalone bundle"
+    tab.table.selectRow(tab.table.rowCount() - 1)
+    assert not tab.bundle_button.isEnabled()  # a bundle is not bundled again
+
 
 def test_a_refused_method_is_said_in_the_tab_and_nothing_is_recorded(
         qtbot, page) -> None:  # noqa: ANN001

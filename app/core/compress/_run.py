@@ -11,7 +11,6 @@ the staging folder, so no row points at a half-written file.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import uuid
@@ -32,7 +31,14 @@ from app.core.compress._quantize import (
 )
 from app.core.compress._samples import test_inputs, training_inputs
 from app.core.errors import ModelDeskError
-from app.core.export import exportable_run, reason_of
+from app.core.export import (
+    METADATA_FILE,
+    METADATA_KEY,
+    TOKENIZER_FILE,
+    exportable_run,
+    metadata_text,
+    reason_of,
+)
 from app.core.models import ModelBundle, RunFolder, load_bundle, read_bundle
 
 if TYPE_CHECKING:
@@ -194,13 +200,32 @@ def _details(method: str, info: dict[str, Any], comparison: Comparison, rule: st
 
 
 def _write_metadata(source: Path, folder: Path, details: dict[str, Any]) -> None:
-    """``model.json`` beside the compressed model: the source's metadata plus how it was
-    compressed, so a bundle or a program reads it like any export."""
+    """The compressed model's ``modeldesk`` metadata, in its ONNX file and in ``model.json``
+    beside it: the source's, less the source's parity result (it says nothing about this
+    file), plus how it was compressed and what that cost; the tokenizer file is copied too,
+    so a bundle or a program reads it like any export."""
+    import onnx
+
     metadata = model_metadata(load_graph(source))
+    metadata.pop("parity", None)
     metadata["compression"] = {"method": details["method"], "settings": details["settings"],
                                "source_accuracy": details["source"]["accuracy"],
-                               "accuracy": details["compressed"]["accuracy"]}
-    (folder / "model.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+                               "accuracy": details["compressed"]["accuracy"],
+                               "top1_agreement": details["deltas"]["top1_agreement"],
+                               "test_samples": details["measurement"]["test_samples"],
+                               "status_rule": details["status_rule"]}
+    text = metadata_text(metadata)
+    target = folder / "model.onnx"
+    model = onnx.load(str(target))
+    kept = [p for p in model.metadata_props if p.key != METADATA_KEY]
+    del model.metadata_props[:]
+    model.metadata_props.extend(kept)
+    onnx.helper.set_model_props(model, {**{p.key: p.value for p in kept}, METADATA_KEY: text})
+    onnx.save(model, str(target))
+    (folder / METADATA_FILE).write_text(text, encoding="utf-8")
+    tokenizer = Path(source).with_name(TOKENIZER_FILE)
+    if tokenizer.is_file():
+        shutil.copy2(tokenizer, folder / TOKENIZER_FILE)
 
 
 def _make_folder(folder: Path) -> None:

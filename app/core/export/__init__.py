@@ -5,9 +5,10 @@ bundles that need only onnxruntime, numpy and pillow.
 Importing this package does not import torch; exporting does.
 """
 
+from app.core.export._bundle_export import BUNDLE_SOURCES, bundle_export
 from app.core.export._errors import ExportError, reason_of
 from app.core.export._inputs import raw_inputs
-from app.core.export._metadata import METADATA_FILE, METADATA_KEY, TOKENIZER_FILE
+from app.core.export._metadata import METADATA_FILE, METADATA_KEY, TOKENIZER_FILE, metadata_text
 from app.core.export._onnx import OnnxExport, export_onnx
 from app.core.export._parity import (
     DEFAULT_TOLERANCE,
@@ -27,8 +28,9 @@ from app.core.export._run_export import (
 from app.core.export._torch_export import TorchExport, export_torch
 
 __all__ = [
+    "BUNDLE_SOURCES", "bundle_export",
     "DEFAULT_TOLERANCE", "EXPORTS_FOLDER", "FORMATS", "MAX_SAMPLES", "METADATA_FILE",
     "METADATA_KEY", "TOKENIZER_FILE", "ExportError", "OnnxExport", "Parity", "TorchExport",
     "check_parity", "check_torch_parity", "export_onnx", "export_run", "export_torch",
-    "exportable_run", "load_run_model", "onnx_session", "raw_inputs", "reason_of",
+    "exportable_run", "load_run_model", "metadata_text", "onnx_session", "raw_inputs", "reason_of",
 ]

@@ -71,10 +71,12 @@ def write_standalone(onnx_export: OnnxExportLike, out_dir: str | Path) -> tuple[
 
 
 def bundle_name(metadata: Mapping[str, Any], source: Path) -> str:
-    """``<architecture>_<first 8 of the run uid>_bundle``, or the ONNX file's stem."""
+    """``<architecture>_<first 8 of the run uid>[_<compression>]_bundle``, or the ONNX
+    file's stem (a compressed version never takes the float model's bundle name)."""
     architecture, uid = metadata.get("architecture"), metadata.get("run_uid")
+    method = (metadata.get("compression") or {}).get("method")
     if architecture and uid:
-        return f"{architecture}_{str(uid)[:8]}_bundle"
+        return f"{architecture}_{str(uid)[:8]}{f'_{method}' if method else ''}_bundle"
     return f"{source.stem}_bundle"
 
 

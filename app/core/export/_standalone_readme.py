@@ -62,7 +62,8 @@ def readme_text(meta: Mapping[str, Any], name: str) -> str:
         "",
         "## Agreement with ModelDesk",
         "",
-        *_parity_lines(meta.get("parity")),
+        *(_compression_lines(meta["compression"]) if meta.get("compression")
+          else _parity_lines(meta.get("parity"))),
         "",
     ]
     return "\n".join(lines)
@@ -125,6 +126,20 @@ def _parity_lines(parity: Any) -> list[str]:
         f"- largest difference of any class probability: {_number(parity.get('max_abs_diff'))} "
         f"(tolerance {_number(parity.get('tolerance'))})",
         f"- rule: {parity.get('rule', 'top-1 agreement 1.0 and the difference within tolerance')}",
+    ]
+
+
+def _compression_lines(compression: Mapping[str, Any]) -> list[str]:
+    """A compressed model is measured, not parity-checked: say how far it moved."""
+    return [
+        f"A compressed version (`{compression.get('method', '?')}`) of the run's model, so its "
+        "probabilities differ from the float model's by design. Measured on "
+        f"{compression.get('test_samples', '?')} of the run's held-out test samples:",
+        "",
+        f"- test accuracy {_share(compression.get('accuracy'))} (float model "
+        f"{_share(compression.get('source_accuracy'))})",
+        f"- same top class as the float model on {_share(compression.get('top1_agreement'))}",
+        f"- rule for passing: {compression.get('status_rule', 'not recorded')}",
     ]
 
 

@@ -8,7 +8,7 @@ they share this lookup and its messages; ``what`` is how the message names the r
 
 from __future__ import annotations
 
-from app.core.catalog import Catalog, RunRecord
+from app.core.catalog import Catalog, ModelVersion, RunRecord
 from app.core.errors import CatalogError, ConfigError
 
 MIN_UID_PREFIX = 6
@@ -42,14 +42,27 @@ def find_run(catalog: Catalog, reference: str, *, what: str,
     return next(iter(found.values()))
 
 
-def _registered_run(catalog: Catalog, reference: str, *, what: str,
-                    fields: tuple[str, ...]) -> RunRecord:
-    """``NAME@ALIAS`` or ``NAME@VERSION`` (``v3`` or ``3``) → the run of that version."""
-    name, _, which = (part.strip() for part in reference.partition("@"))
+def find_version(catalog: Catalog, reference: str, *, what: str,
+                 fields: tuple[str, ...] = ()) -> ModelVersion | None:
+    """The model version ``NAME@ALIAS`` or ``NAME@VERSION`` (``v3`` or ``3``) names, or
+    ``None`` for a run reference (an id or uid prefix)."""
+    if "@" not in str(reference):
+        return None
+    name, _, which = (part.strip() for part in str(reference).partition("@"))
     number = which[1:] if which[:1] in "vV" and which[1:].isdigit() else which
     try:
-        version = (catalog.resolve_model(name, version=int(number)) if number.isdigit()
-                   else catalog.resolve_model(name, alias=which))
+        return (catalog.resolve_model(name, version=int(number)) if number.isdigit()
+                else catalog.resolve_model(name, alias=which))
+    except CatalogError as error:
+        raise ConfigError(f"{what}: {error}", fields=fields) from None
+
+
+def _registered_run(catalog: Catalog, reference: str, *, what: str,
+                    fields: tuple[str, ...]) -> RunRecord:
+    """``NAME@ALIAS`` or ``NAME@VERSION`` → the run of that version."""
+    version = find_version(catalog, reference, what=what, fields=fields)
+    assert version is not None
+    try:
         if version.run_id is None:
             raise CatalogError(f"{version.label}'s run was deleted")
         return catalog.get_run_record(version.run_id)

@@ -47,6 +47,12 @@ def _export(catalog: Catalog, run_id: int, fmt: str) -> ExportRecord:
     return export_run(catalog, run_id, fmt)
 
 
+def _bundle_file(catalog: Catalog, export_id: int) -> ExportRecord:
+    from app.core.export import bundle_export
+
+    return bundle_export(catalog, export_id)
+
+
 def _compress(catalog: Catalog, run_id: int, method: str) -> ExportRecord:
     from app.core.compress import compress_run
 
@@ -92,6 +98,10 @@ class DeployTab(QWidget):
         self.open_button = QPushButton("Show file")
         self.open_button.setToolTip("Open the folder holding the selected file")
         self.open_button.clicked.connect(self._open_selected)
+        self.bundle_button = QPushButton("Bundle selected file")
+        self.bundle_button.setToolTip("Pack the selected ONNX or compressed file, exactly as it "
+                                      "was checked, as a standalone folder and zip")
+        self.bundle_button.clicked.connect(self._bundle_selected)
         self.register_button = RegisterButton(state)
         self.register_button.setText("Register selected as model version…")
         self.register_button.setToolTip("Give the selected file a name and version number, to "
@@ -103,6 +113,7 @@ class DeployTab(QWidget):
         self.table.itemSelectionChanged.connect(self._on_selection)
         below = QHBoxLayout()
         below.addStretch(1)
+        below.addWidget(self.bundle_button)
         below.addWidget(self.register_button)
         below.addWidget(self.open_button)
         layout = QVBoxLayout(self)
@@ -197,7 +208,23 @@ class DeployTab(QWidget):
         return self.records[rows.pop()] if len(rows) == 1 else None
 
     def _on_selection(self) -> None:
-        self.register_button.show_for_export(self.run, self.selected())
+        record = self.selected()
+        self.register_button.show_for_export(self.run, record)
+        self._update_bundle_button()
+
+    def _update_bundle_button(self) -> None:
+        from app.core.export import BUNDLE_SOURCES
+
+        record = self.selected()
+        self.bundle_button.setEnabled(record is not None and record.kind in BUNDLE_SOURCES
+                                      and self.compress_button.isEnabled())
+
+    def _bundle_selected(self) -> None:
+        record = self.selected()
+        if record is not None:
+            title = KIND_TITLES.get(record.kind, record.kind)
+            self._start(lambda catalog, _run_id: _bundle_file(catalog, record.id),
+                        f"Packing the {title} file as a standalone bundle…")
 
     def _open_selected(self) -> None:
         record = self.selected()
@@ -208,6 +235,7 @@ class DeployTab(QWidget):
         for button in (*self.buttons.values(), self.compress_button):
             button.setEnabled(enabled)
         self.method.setEnabled(enabled)
+        self._update_bundle_button()
 
     def _say(self, message: str, failed: bool = True) -> None:
         self.status.setText(message)

@@ -181,3 +181,20 @@ def test_try_it_picks_the_production_version(qtbot, state: AppState, queue,  # n
     with qtbot.waitSignal(page.predicted, timeout=WAIT_MS) as shown:
         page.text_input.edit.setPlainText("The striker scored a goal in the derby")
     assert shown.args[0]
+
+
+def test_export_bundle_writes_the_selected_version_checked(
+        qtbot, page: RegistryPage, catalog: Catalog, trained) -> None:  # noqa: ANN001
+    _select_version(page, 1)
+    assert page.bundle_button.isEnabled()
+
+    with qtbot.waitSignal(page.changed, timeout=120_000) as written:
+        qtbot.mouseClick(page.bundle_button, Qt.MouseButton.LeftButton)
+        assert not page.bundle_button.isEnabled()  # one bundle at a time
+
+    assert written.args == ["topics v1 bundled"]
+    bundle = catalog.list_exports(trained[1]["first"])[-1]
+    onnx = catalog.get_export(bundle.source_export_id)
+    assert (bundle.kind, onnx.kind, bundle.status) == ("bundle", "onnx", "passed")
+    assert bundle.path.is_file() and str(bundle.path) in page.message.text()
+    assert page.bundle_button.isEnabled()

@@ -52,6 +52,19 @@ def read_registry(catalog: Catalog, name: str | None) -> tuple[list[RegisteredMo
     return models, chosen, catalog.model_versions(chosen), catalog.registry_history(chosen)
 
 
+def bundle_version(catalog: Catalog, version: ModelVersion) -> Any:
+    """The version as a standalone bundle: the file it names, as it was checked, or its run's
+    model exported and parity-checked now (the same as ``main.py --export NAME@ALIAS
+    --format bundle``)."""
+    from app.core.export import bundle_export, export_run
+
+    if version.export_id is not None:
+        return bundle_export(catalog, version.export_id)
+    if version.run_id is None:
+        raise ValueError(f"{version.label}'s run was deleted; there is no model to export")
+    return export_run(catalog, version.run_id, "bundle")
+
+
 def _model_title(model: RegisteredModel) -> str:
     """Two lines: the name, then its version count and where its aliases point."""
     aliases = "".join(f" · {alias} v{version}" for alias, version in model.aliases.items())
@@ -73,6 +86,7 @@ class RegistryPage(QWidget):
         self.versions: list[ModelVersion] = []
         self.dialog: RegistryDialog | None = None
         self._generation = 0
+        self._bundling = False
         self._build()
         state.registry_changed.connect(self.refresh)
         state.runs_changed.connect(self.refresh)  # a trashed or restored run shows as such
@@ -99,9 +113,13 @@ class RegistryPage(QWidget):
                                            "deleted")
         self.open_button = self._button("Open run", self._on_open_run,
                                         "Show the selected version's run on the Catalog page")
+        self.bundle_button = self._button("Export bundle", self._on_bundle,
+                                          "Write the selected version as a standalone folder "
+                                          "and zip (ONNX, labels, predict.py) in its run's "
+                                          "exports folder")
         buttons = QHBoxLayout()
         for button in (self.promote_button, self.rollback_button, self.archive_button,
-                       self.open_button):
+                       self.open_button, self.bundle_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.empty = QLabel(EMPTY)
@@ -184,6 +202,8 @@ class RegistryPage(QWidget):
         self.archive_button.setEnabled(live and not version.aliases)
         self.rollback_button.setEnabled(any(v.aliases for v in self.versions))
         self.open_button.setEnabled(version is not None and version.run_id is not None)
+        self.bundle_button.setEnabled(live and version.run_id is not None
+                                      and not self._bundling)
 
     # ----------------------------------------------------------------------------- writing
     def _on_promote(self) -> None:
@@ -236,6 +256,33 @@ class RegistryPage(QWidget):
         self._say(what, error=False)
         self.state.registry_changed.emit()  # this page refreshes, Try it re-lists
         self.changed.emit(what)
+
+    def _on_bundle(self) -> None:
+        version, catalog = self.selected(), self.state.catalog
+        if version is None:
+            return
+        self._bundling = True
+        self._update_buttons()
+        self._say(f"Writing {version.label} as a standalone bundle…", error=False)
+
+        def done(record: Any) -> None:
+            self._bundling = False
+            self._update_buttons()
+            self._say(f"{version.label} written to {record.path} (check: {record.status})",
+                      error=record.status == "failed")
+            self.changed.emit(f"{version.label} bundled")
+
+        def failed(message: str) -> None:
+            self._bundling = False
+            self._update_buttons()
+            self._show_error(message)
+
+        run_in_background(self, lambda: bundle_version(catalog, version), done, failed,
+                          heavy=True)
+
+    @property
+    def busy(self) -> bool:
+        return self._bundling
 
     def _on_open_run(self) -> None:
         version = self.selected()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from app.core.catalog import Catalog, ExportRecord
 from app.core.compress._errors import CompressionError
 from app.core.compress._measure import Comparison, measure
-from app.core.compress._onnx_files import load_graph, model_metadata
+from app.core.compress._onnx_files import gzip_bytes, load_graph, model_metadata, size_bytes
 from app.core.compress._prune import magnitude_prune
 from app.core.compress._quantize import (
     DYNAMIC_OPS,
@@ -89,6 +89,8 @@ def compress_run(catalog: Catalog, run_id: int, method: str, *,
             details = _details(method, info, comparison, rule, source_row, prune_amount,
                                calibration_samples)
             _write_metadata(source, staging, details)
+            _final_sizes(details, target)  # the metadata just written is part of the file
+            status, rule = _status(method, comparison, max_accuracy_drop)
             final = target_parent / name
             staging.rename(final)
         except BaseException:
@@ -226,6 +228,15 @@ def _write_metadata(source: Path, folder: Path, details: dict[str, Any]) -> None
     tokenizer = Path(source).with_name(TOKENIZER_FILE)
     if tokenizer.is_file():
         shutil.copy2(tokenizer, folder / TOKENIZER_FILE)
+
+
+def _final_sizes(details: dict[str, Any], target: Path) -> None:
+    """Sizes and size ratios of the file as it is kept (``details`` shares its ``ratios``
+    with the comparison the status is judged on)."""
+    made, source, ratios = details["compressed"], details["source"], details["ratios"]
+    made["size_bytes"], made["gzip_bytes"] = size_bytes(target), gzip_bytes(target)
+    ratios["size"] = round(made["size_bytes"] / source["size_bytes"], 4)
+    ratios["gzip_size"] = round(made["gzip_bytes"] / source["gzip_bytes"], 4)
 
 
 def _make_folder(folder: Path) -> None:

@@ -6,6 +6,7 @@ it on every test sample without torch, and the registry's production version bun
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 
 from app.cli import main
 from app.core.analysis import test_results
+from app.core.catalog import Catalog
 from app.core.compress import compress_run
 from app.core.export import METADATA_KEY, ExportError, bundle_export, export_run, raw_inputs
 from app.core.models import read_bundle
@@ -22,11 +24,22 @@ from tests.core.compress.compress_runs import TrainedRun
 from tests.core.export.standalone.standalone_helpers import run_predict
 
 
+def _own_copy(run: TrainedRun, folder: Path) -> TrainedRun:
+    """A private copy of a session run's catalog and run folders: the other compression tests
+    expect the session catalogs to hold no exports they did not make."""
+    copied = shutil.copytree(run.catalog.path.parent, folder / "catalog")
+    return TrainedRun(Catalog(Path(copied) / run.catalog.path.name), run.run_id)
+
+
 @pytest.fixture(scope="module")
-def int8_cnn(cnn_run: TrainedRun, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    export_run(cnn_run.catalog, cnn_run.run_id, "onnx",
-               tmp_path_factory.mktemp("float"))
-    return compress_run(cnn_run.catalog, cnn_run.run_id, "int8_static", rounds=3,
+def own_cnn(cnn_run: TrainedRun, tmp_path_factory: pytest.TempPathFactory) -> TrainedRun:
+    return _own_copy(cnn_run, tmp_path_factory.mktemp("own-cnn"))
+
+
+@pytest.fixture(scope="module")
+def int8_cnn(own_cnn: TrainedRun, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    export_run(own_cnn.catalog, own_cnn.run_id, "onnx", tmp_path_factory.mktemp("float"))
+    return compress_run(own_cnn.catalog, own_cnn.run_id, "int8_static", rounds=3,
                         out_dir=tmp_path_factory.mktemp("int8"))
 
 
@@ -46,8 +59,8 @@ def test_a_compressed_file_describes_itself_not_its_float_source(int8_cnn) -> No
 
 
 def test_a_bundle_of_the_int8_file_predicts_what_that_file_does_without_torch(
-        cnn_run: TrainedRun, int8_cnn, torch_free, tmp_path: Path) -> None:  # noqa: ANN001
-    record = bundle_export(cnn_run.catalog, int8_cnn.id, tmp_path / "out")
+        own_cnn: TrainedRun, int8_cnn, torch_free, tmp_path: Path) -> None:  # noqa: ANN001
+    record = bundle_export(own_cnn.catalog, int8_cnn.id, tmp_path / "out")
 
     assert (record.kind, record.source_export_id, record.status) == \
         ("bundle", int8_cnn.id, int8_cnn.status)
@@ -57,12 +70,12 @@ def test_a_bundle_of_the_int8_file_predicts_what_that_file_does_without_torch(
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "A compressed version (`int8_static`)" in readme and "Checked against" not in readme
 
-    samples = test_results(cnn_run.catalog, cnn_run.run_id).samples
+    samples = test_results(own_cnn.catalog, own_cnn.run_id).samples
     images = [str(s.image_path) for s in samples]
     done = run_predict(torch_free, folder, "--json", *images)
     assert done.returncode == 0, done.stderr
     printed = [row["class"] for row in json.loads(done.stdout)]
-    bundle = read_bundle(cnn_run.catalog.get_run_record(cnn_run.run_id).run_dir)
+    bundle = read_bundle(own_cnn.catalog.get_run_record(own_cnn.run_id).run_dir)
     session = onnxruntime.InferenceSession(str(int8_cnn.path),
                                            providers=["CPUExecutionProvider"])
     direct = session.run(["probabilities"], {"pixels": raw_inputs(bundle.preprocessing,
@@ -71,10 +84,10 @@ def test_a_bundle_of_the_int8_file_predicts_what_that_file_does_without_torch(
     assert len(printed) == len(samples) > 0 and printed == expected
 
 
-def test_the_production_version_is_bundled_by_name(cnn_run: TrainedRun, int8_cnn,  # noqa: ANN001
+def test_the_production_version_is_bundled_by_name(own_cnn: TrainedRun, int8_cnn,  # noqa: ANN001
                                                    tmp_path: Path, capsys) -> None:  # noqa: ANN001
-    catalog = cnn_run.catalog
-    version = catalog.register_model_version("shapes-int8", cnn_run.run_id,
+    catalog = own_cnn.catalog
+    version = catalog.register_model_version("shapes-int8", own_cnn.run_id,
                                              export_id=int8_cnn.id, note="smallest")
     catalog.set_alias("shapes-int8", "production", version.version, note="ship it")
     arguments = ["--catalog", str(catalog.path), "--out", str(tmp_path / "prod")]
@@ -96,6 +109,7 @@ def test_the_production_version_is_bundled_by_name(cnn_run: TrainedRun, int8_cnn
 
 def test_a_file_changed_since_it_was_recorded_is_not_bundled(
         text_run: TrainedRun, tmp_path: Path) -> None:
+    text_run = _own_copy(text_run, tmp_path)
     export_run(text_run.catalog, text_run.run_id, "onnx", tmp_path / "float")
     row = compress_run(text_run.catalog, text_run.run_id, "int8_dynamic", rounds=3,
                        out_dir=tmp_path / "int8")

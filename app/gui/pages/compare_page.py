@@ -5,7 +5,8 @@ beside the plots, full names on hover; a log y axis on demand and, by default, y
 to the typical runs so one diverged run does not flatten the others), a metrics table with
 the best value marked, the parameters that differ, and for two runs on the same test split an
 error diff (the samples B fixed and broke relative to A). Reading the picker's runs, the
-comparison and the diff happens on the thread pool; results for a selection (or a list) that has since changed are dropped.
+comparison and the diff happens on the thread pool; results for a selection (or a list) that
+has since changed are dropped.
 ``run_changed`` and ``runs_changed`` arriving together reload the picker once.
 """
 

@@ -2,6 +2,8 @@
 
 pyqtgraph's scrolling-plot habit: a preallocated array that doubles when full, ``setData`` on
 the filled part, peak downsampling and clip-to-view so a million points redraw in a frame.
+The legend is not drawn inside the plot (it covered the curves): ``legend_entries`` lists the
+curves for a ``CurveLegend`` beside it. Axes carry no automatic SI prefix ("loss (x0.001)").
 """
 
 from __future__ import annotations
@@ -76,12 +78,14 @@ class LivePlot(pg.PlotWidget):
         self.setLabel("bottom", x_label)
         self.setLabel("left", y_label)
         self.showGrid(x=True, y=True, alpha=0.2)
-        self.addLegend(offset=(-10, 10))
         item = self.getPlotItem()
+        for side in ("left", "bottom"):
+            item.getAxis(side).enableAutoSIPrefix(False)
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         self._buffers: dict[str, CurveBuffer] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
+        self._styles: dict[str, tuple[str, object]] = {}  # name: (colour, pen style)
         self._dirty: set[str] = set()
         self.redraws = 0
         self.decimate_above = DECIMATE_ABOVE  # points; a benchmark may switch it off
@@ -95,9 +99,10 @@ class LivePlot(pg.PlotWidget):
                   symbol: str | None = None) -> None:
         from PySide6.QtCore import Qt
 
-        pen = pg.mkPen(color=color, width=width,
-                       style=Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
-        curve = self.plot([], [], name=name, pen=pen, symbol=symbol, symbolSize=6,
+        style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+        pen = pg.mkPen(color=color, width=width, style=style)
+        self._styles[name] = (color, style)
+        curve = self.plot([], [], pen=pen, symbol=symbol, symbolSize=6,
                           symbolBrush=color, symbolPen=color)
         self._curves[name] = curve
         self._buffers[name] = CurveBuffer()
@@ -125,6 +130,10 @@ class LivePlot(pg.PlotWidget):
     def curve_names(self) -> list[str]:
         return list(self._curves)
 
+    def legend_entries(self) -> list[tuple[str, str, object]]:
+        """(name, colour, pen style) per curve, for a legend beside the plot."""
+        return [(name, *self._styles[name]) for name in self._curves]
+
     def clear_curves(self) -> None:
         for name in self._curves:
             self._buffers[name].clear()
@@ -134,10 +143,8 @@ class LivePlot(pg.PlotWidget):
     def remove_all(self) -> None:
         for curve in self._curves.values():
             self.removeItem(curve)
-        legend = self.getPlotItem().legend
-        if legend is not None:
-            legend.clear()
         self._curves.clear()
+        self._styles.clear()
         self._buffers.clear()
         self._dirty.clear()
 

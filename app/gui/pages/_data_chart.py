@@ -1,13 +1,13 @@
 """Class distribution: one bar per class, its count on top, too-small classes in orange.
 
-Tick labels are elided to the width a bar gets, so long class names never overlap; the full
-names and counts are in the tooltip. Bar counts are drawn only while they fit; everything is
+Every class is labelled (labelling every n-th bar left MNIST's odd digits unnamed): the tick
+font shrinks, down to ``MIN_TICK_POINTS``, until the widest name fits the width a bar gets,
+and names that still do not fit are elided, so they never overlap; the full names and counts
+are in the tooltip. Bar counts are drawn only while they fit; everything is
 relaid out when the plot area resizes.
 """
 
 from __future__ import annotations
-
-import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -20,6 +20,7 @@ BAR_COLOR = "#0072B2"
 SMALL_COLOR = "#D55E00"  # fewer than 2 samples: cannot be split
 MIN_SPLITTABLE = 2
 _MAX_VALUE_LABELS = 40
+MIN_TICK_POINTS = 6.0  # the smallest tick font tried before names are elided
 
 
 class ClassChart(pg.PlotWidget):
@@ -30,6 +31,8 @@ class ClassChart(pg.PlotWidget):
         self.bars: pg.BarGraphItem | None = None
         self._value_labels: list[pg.TextItem] = []
         self.ticks: list[tuple[int, str]] = []  # the x-axis labels as drawn (elided to fit)
+        self.tick_font = QFont(self.font())  # the font they are drawn in
+        self._base_points = self.tick_font.pointSizeF()
         plot = self.getPlotItem()
         plot.setMenuEnabled(False)
         plot.hideButtons()
@@ -74,15 +77,23 @@ class ClassChart(pg.PlotWidget):
         if not getattr(self, "names", ()):  # resizeEvent runs inside PlotWidget.__init__
             return
         axis = self.getPlotItem().getAxis("bottom")
-        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
         plot_width = self.getPlotItem().vb.width() or max(self.width() - 60, 100)
         per_bar = plot_width / len(self.names)
-        # label every bar when a few characters fit, else every n-th bar (tooltip has all)
-        step = max(1, math.ceil(metrics.horizontalAdvance("M" * 4) / max(per_bar, 1)))
-        room = int(step * per_bar) - metrics.horizontalAdvance("  ")
-        self.ticks = [
-            (i, metrics.elidedText(name, Qt.TextElideMode.ElideRight, room))
-            for i, name in enumerate(self.names) if i % step == 0]
+        font = QFont(self.tick_font)
+        points = self._base_points
+        while True:  # the largest font (down to MIN_TICK_POINTS) at which every name fits
+            font.setPointSizeF(points)
+            metrics = QFontMetrics(font)
+            room = int(per_bar) - metrics.horizontalAdvance(" ")
+            widest = max(metrics.horizontalAdvance(name) for name in self.names)
+            if widest <= room or points <= MIN_TICK_POINTS:
+                break
+            points = max(points - 0.5, MIN_TICK_POINTS)
+        self.ticks = [(i, metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(room, 1))
+                       or name[:1]) for i, name in enumerate(self.names)]
+        if font != self.tick_font:
+            self.tick_font = font
+            axis.setStyle(tickFont=font)
         axis.setTicks([self.ticks, []])
         widest = max((label.textItem.boundingRect().width() for label in self._value_labels),
                      default=0)

@@ -3,7 +3,8 @@
 Events only append to the plots' buffers; each ``LivePlot`` repaints on its own 50 ms timer,
 so a flood of steps costs at most ~20 redraws a second. The x axis is in epochs for both plots
 (a step at 40 % of epoch 3 sits at x = 2.4), so per-epoch validation points line up with the
-per-step training curve.
+per-step training curve. Each plot's legend is a list beside it, never over the curves;
+validation is dashed as well as orange.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from app.core.engine import EpochEnd, StepEnd
 from app.core.runs import STEP_LOSS
 from app.gui.colors import series_color
 from app.gui.plots import LivePlot
+from app.gui.widgets.curve_legend import CurveLegend
 
 TRAIN_RAW, TRAIN_SMOOTH, VAL_LOSS = "train (per step)", "train (smoothed)", "validation"
 TRAIN_ACC, VAL_ACC = "train", "validation"
@@ -50,18 +52,27 @@ class TrainingPlots(QWidget):
         self.loss = LivePlot("Loss", "epoch", "loss")
         self.loss.add_curve(TRAIN_RAW, RAW_COLOR, width=1.0)
         self.loss.add_curve(TRAIN_SMOOTH, train, width=2.0)
-        self.loss.add_curve(VAL_LOSS, val, width=2.0, symbol="o")
+        self.loss.add_curve(VAL_LOSS, val, width=2.0, dashed=True, symbol="o")
         self.accuracy = LivePlot("Accuracy", "epoch", "accuracy (%)")
         self.accuracy.add_curve(TRAIN_ACC, train, width=2.0, symbol="o")
-        self.accuracy.add_curve(VAL_ACC, val, width=2.0, symbol="o")
+        self.accuracy.add_curve(VAL_ACC, val, width=2.0, dashed=True, symbol="o")
         self.accuracy.setYRange(0, 100, padding=0.02)
         self.accuracy.enableAutoRange(axis="y", enable=False)
         self.accuracy.setXLink(self.loss)  # one epoch axis for both plots
         self._smooth = ExponentialSmoother()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.loss)
-        splitter.addWidget(self.accuracy)
+        self.legends: list[CurveLegend] = []
+        for plot in (self.loss, self.accuracy):
+            legend = CurveLegend()
+            legend.show_lines(plot.legend_entries())
+            self.legends.append(legend)
+            row = QWidget()
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.addWidget(plot, 1)
+            row_layout.addWidget(legend)
+            splitter.addWidget(row)
         splitter.setSizes([3, 2])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

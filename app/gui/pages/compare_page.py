@@ -1,10 +1,12 @@
 """The Compare page: two or more runs side by side.
 
 Overlaid curves (one colour per shown run, distinct for 24 runs: ``assign_colors``; the legend
-beside the plots, full names on hover), a metrics table with the best value marked, the
-parameters that differ, and for two runs on the same test split an error diff (the samples B
-fixed and broke relative to A). Reading the picker's runs, the comparison and the diff happens
-on the thread pool; results for a selection (or a list) that has since changed are dropped.
+beside the plots, full names on hover; a log y axis on demand and, by default, y ranges fitted
+to the typical runs so one diverged run does not flatten the others), a metrics table with
+the best value marked, the parameters that differ, and for two runs on the same test split an
+error diff (the samples B fixed and broke relative to A). Reading the picker's runs, the
+comparison and the diff happens on the thread pool; results for a selection (or a list) that
+has since changed are dropped.
 ``run_changed`` and ``runs_changed`` arriving together reload the picker once.
 """
 
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -90,6 +93,23 @@ class ComparePage(QWidget):
         self.status_label.hide()
 
         self.curves = RunCurves(CURVE_KEYS, columns=len(CURVE_KEYS))
+        self.curves.set_robust_range(True)
+        self.log_axis = QCheckBox("Log y axis (loss)")
+        self.log_axis.toggled.connect(self.curves.set_log_y)
+        self.robust_range = QCheckBox("Fit y range to the typical runs")
+        self.robust_range.setChecked(True)
+        self.robust_range.setToolTip("Ignore each run's top 2 % of values and runs far above "
+                                     "the others when fitting the y range (they still show).")
+        self.robust_range.toggled.connect(self.curves.set_robust_range)
+        curve_options = QHBoxLayout()
+        curve_options.addWidget(self.log_axis)
+        curve_options.addWidget(self.robust_range)
+        curve_options.addStretch(1)
+        curves_tab = QWidget()
+        curves_layout = QVBoxLayout(curves_tab)
+        curves_layout.setContentsMargins(0, 0, 0, 0)
+        curves_layout.addLayout(curve_options)
+        curves_layout.addWidget(self.curves, 1)
         self.metrics = MetricsTable()
         self.params = ParamDiffView()
         metrics_box, params_box = QGroupBox("Metrics (★ best)"), QGroupBox("Parameters that differ")
@@ -103,7 +123,7 @@ class ComparePage(QWidget):
 
         self.errors = ErrorDiffView()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.curves, "Curves")
+        self.tabs.addTab(curves_tab, "Curves")
         self.tabs.addTab(tables, "Metrics && parameters")
         self.tabs.addTab(self.errors, "Error diff (A → B)")
         self.empty_label = QLabel(EMPTY_HINT)

@@ -120,3 +120,23 @@ def test_a_stopped_run_can_be_resumed_to_completion(qtbot, page) -> None:
     assert page.state.catalog.count_runs() == 4  # the same run, not a new one
     assert page.model.runs[page.model.row_of(4)].status == "completed"
     assert not page.detail.resume_button.isVisible()
+
+
+def test_deleting_the_shown_run_clears_every_tab(qtbot, page, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    open_run(qtbot, page, 2)  # the image run: its wrong predictions are listed
+    browser = page.detail.misclassified.browser
+    wrong = len(page.detail.results.misclassified())
+    assert browser.count() == wrong > 0
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    page.select_runs([2])
+    with qtbot.waitSignal(page.runs_trashed):
+        qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+
+    assert page.detail.run_id is None and not page.detail.tabs.isEnabled()
+    assert browser.count() == 0 and browser.heading.text() == "No run is selected."
+    assert page.detail.metrics.values["accuracy"].text() == "—"
+    assert page.detail.lineage.count() == 0

@@ -147,11 +147,22 @@ class RunDetailView(QWidget):
             self.actions.show_for(None)
             self.deploy.show_run(self.state.catalog, None, False)
             self.register_button.show_for(None, usable=False)
+            self._clear_tabs()
             return
         catalog = self.state.catalog
         self._background(lambda: _load_detail(catalog, run_id),
                          lambda result: self._on_detail(run_id, *result),
                          lambda message: self._on_detail_failed(run_id, message))
+
+    def _clear_tabs(self) -> None:
+        """No tab keeps showing a run that is no longer shown (a deleted one, say)."""
+        self.metrics.show_metrics(None)
+        self.confusion.show_metrics(None)
+        self.confusion.set_results(None, "")
+        self.misclassified.set_results(None, "No run is selected.")
+        self.lineage.show_lineage(None)
+        self._curves = None
+        self.curves.set_runs({}, {})
 
     def refresh(self) -> None:
         """Re-read the shown run after a catalog change; redraw only if its outcome moved."""

@@ -148,6 +148,33 @@ def run_in_background(owner: QObject, fn: Callable[[], Any], on_done: Callable[[
     return task
 
 
+class PendingWork:
+    """``run_in_background`` for one owner that counts the tasks not yet answered, so a view
+    can say it is ``busy`` (tests wait on it; nothing is read or written behind its back)."""
+
+    def __init__(self, owner: QObject) -> None:
+        self._owner = owner
+        self.count = 0
+
+    @property
+    def busy(self) -> bool:
+        return self.count > 0
+
+    def start(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+              on_failed: Callable[[str], None], *, heavy: bool = False) -> BackgroundTask:
+        self.count += 1
+
+        def done(result: Any) -> None:
+            self.count -= 1
+            on_done(result)
+
+        def failed(message: str) -> None:
+            self.count -= 1
+            on_failed(message)
+
+        return run_in_background(self._owner, fn, done, failed, heavy=heavy)
+
+
 @dataclass(frozen=True)
 class StepBatch:
     """Step events coalesced on the training thread (at most ~20 deliveries a second)."""

@@ -10,7 +10,6 @@ heavy pool; the catalog is read on the pool too. Files go to the run's own ``exp
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
@@ -30,7 +29,7 @@ from app.core.catalog import Catalog, ExportRecord, RunRecord
 from app.gui.pages._deploy_format import COLUMNS, KIND_TITLES, describe_export, explain
 from app.gui.pages._registry_register import RegisterButton
 from app.gui.state import AppState
-from app.gui.workers import run_in_background
+from app.gui.workers import PendingWork
 
 EXPORT_FORMATS = (("onnx", "Export ONNX"), ("bundle", "Export bundle (zip)"),
                   ("torch", "Export torch.export (.pt2)"))
@@ -67,7 +66,7 @@ class DeployTab(QWidget):
         self.catalog: Catalog | None = None
         self.run: RunRecord | None = None
         self.records: list[ExportRecord] = []
-        self._pending = 0
+        self._work = PendingWork(self)  # background reads and exports not yet answered
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
         for fmt, title in EXPORT_FORMATS:
@@ -125,7 +124,7 @@ class DeployTab(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._pending > 0
+        return self._work.busy
 
     def show_run(self, catalog: Catalog, run: RunRecord | None, usable: bool) -> None:
         """Show ``run``'s derived models; the actions need a usable model outside the trash."""
@@ -147,7 +146,7 @@ class DeployTab(QWidget):
         if self.catalog is None or self.run is None:
             return
         catalog, run_id = self.catalog, self.run.id
-        self._background(lambda: catalog.list_exports(run_id),
+        self._work.start(lambda: catalog.list_exports(run_id),
                          lambda records: self._show(run_id, records),
                          lambda message: self._say(f"The exports cannot be read: {message}"))
 
@@ -166,7 +165,7 @@ class DeployTab(QWidget):
         catalog, run_id = self.catalog, self.run.id
         self._set_enabled(False)
         self._say(message, failed=False)
-        self._background(lambda: work(catalog, run_id),
+        self._work.start(lambda: work(catalog, run_id),
                          lambda record: self._on_made(run_id, record),
                          lambda error: self._on_error(run_id, error), heavy=True)
 
@@ -240,17 +239,3 @@ class DeployTab(QWidget):
     def _say(self, message: str, failed: bool = True) -> None:
         self.status.setText(message)
         self.status.setStyleSheet(f"color: {_FAILED.name()};" if failed else "")
-
-    def _background(self, work: Callable[[], Any], on_done: Callable[[Any], None],
-                    on_failed: Callable[[str], None], heavy: bool = False) -> None:
-        self._pending += 1
-
-        def done(result: Any) -> None:
-            self._pending -= 1
-            on_done(result)
-
-        def failed(message: str) -> None:
-            self._pending -= 1
-            on_failed(message)
-
-        run_in_background(self, work, done, failed, heavy=heavy)

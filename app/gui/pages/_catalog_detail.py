@@ -33,7 +33,7 @@ from app.gui.pages._registry_register import RegisterButton
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
 from app.gui.widgets.run_curves import RunCurves
-from app.gui.workers import run_in_background
+from app.gui.workers import PendingWork
 
 CURVE_PANELS = (("train_loss", "val_loss"), ("train_accuracy", "val_accuracy"),
                 "train_loss_step", "lr")
@@ -75,7 +75,7 @@ class RunDetailView(QWidget):
         self.results: Any = None
         self._requested: int | None = None
         self._resumable = False
-        self._pending = 0  # background reads and writes not yet answered
+        self._work = PendingWork(self)  # background reads and writes not yet answered
         self.swatch = QLabel()
         self.swatch.setFixedSize(14, 14)
         self.title = QLabel("Select a run to see its details.")
@@ -131,7 +131,7 @@ class RunDetailView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._pending > 0 or self.actions.planning or self.deploy.busy
+        return self._work.busy or self.actions.planning or self.deploy.busy
 
     # ----------------------------------------------------------------------------- API
     def show_run(self, run_id: int | None) -> None:
@@ -150,7 +150,7 @@ class RunDetailView(QWidget):
             self._clear_tabs()
             return
         catalog = self.state.catalog
-        self._background(lambda: _load_detail(catalog, run_id),
+        self._work.start(lambda: _load_detail(catalog, run_id),
                          lambda result: self._on_detail(run_id, *result),
                          lambda message: self._on_detail_failed(run_id, message))
 
@@ -169,7 +169,7 @@ class RunDetailView(QWidget):
         if self.detail is None or self._requested != self.detail.run.id:
             return
         catalog, run_id = self.state.catalog, self.detail.run.id
-        self._background(lambda: _load_record(catalog, run_id),
+        self._work.start(lambda: _load_record(catalog, run_id),
                          lambda result: self._on_record(run_id, *result), lambda _message: None)
 
     def _on_record(self, run_id: int, run: RunRecord | None, resumable: bool,
@@ -216,7 +216,7 @@ class RunDetailView(QWidget):
             waiting = "Loading the test predictions…"
             self.misclassified.set_results(None, waiting)
             catalog = self.state.catalog
-            self._background(lambda: _load_results(catalog, run_id),
+            self._work.start(lambda: _load_results(catalog, run_id),
                              lambda results: self._on_results(run_id, results, ""),
                              lambda message: self._on_results(run_id, None, message))
         else:
@@ -296,21 +296,6 @@ class RunDetailView(QWidget):
             self.state.run_changed.emit(run_id)
             self.state.runs_changed.emit()
 
-        self._background(change, done,
+        self._work.start(change, done,
                          lambda message: self.failed.emit(f"The {what} could not be saved: "
                                                           f"{message}"))
-
-    def _background(self, work: Callable[[], Any], on_done: Callable[[Any], None],
-                    on_failed: Callable[[str], None]) -> None:
-        """``run_in_background`` that keeps count, so ``busy`` says when all have answered."""
-        self._pending += 1
-
-        def done(result: Any) -> None:
-            self._pending -= 1
-            on_done(result)
-
-        def failed(message: str) -> None:
-            self._pending -= 1
-            on_failed(message)
-
-        run_in_background(self, work, done, failed)

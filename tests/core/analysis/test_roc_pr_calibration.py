@@ -175,7 +175,7 @@ def test_a_trained_run_is_evaluated_from_its_stored_predictions(runs: Runs):
         assert curves.auc == pytest.approx(recorded["roc_auc"], abs=1e-6)
     assert evaluation.curves.macro_auc == pytest.approx(stored["roc_auc_macro"], abs=1e-6)
     assert evaluation.calibration.accuracy == pytest.approx(stored["accuracy"])
-    assert 0.0 <= evaluation.calibration.ece <= 1.0
+    assert evaluation.calibration.ece == pytest.approx(stored["ece"], abs=1e-6)
 
 
 def test_a_run_without_predictions_is_a_catalog_error_saying_so(runs: Runs):

@@ -24,6 +24,7 @@ GUIDE = "#777777"
 CHANCE, BASELINE, CALIBRATED = Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine
 _BAR, _BAR_EDGE = "#9ecae1", "#4a90c2"
 BIN_ENTRY = "bins (count above)"
+RELIABILITY = "Reliability"
 
 
 def class_color(index: int) -> str:
@@ -51,9 +52,13 @@ class EvaluationPlots(QWidget):
         self.roc = _plot("ROC (one class vs the rest)", "false positive rate",
                          "true positive rate")
         self.pr = _plot("Precision–recall", "recall", "precision")
-        self.reliability = _plot("Reliability",
+        self.reliability = _plot(RELIABILITY,
                                  "confidence (probability of the predicted class)",
                                  "accuracy in the bin")
+        self.reliability.setToolTip(
+            "Bars: how often the predictions in each confidence bin were right; the number "
+            "above a bar: its test samples; the dot: the bin's mean confidence. A calibrated "
+            "model's bars reach the diagonal.")
         self.legend = CurveLegend()
         self.drawn: dict[str, list[str]] = {}  # plot name → names of the curves on it
         self.bin_labels: list[str] = []  # the counts written above the reliability bars
@@ -74,6 +79,7 @@ class EvaluationPlots(QWidget):
     def clear(self) -> None:
         for plot in (self.roc, self.pr, self.reliability):
             plot.clear()
+        self.reliability.setTitle(RELIABILITY, color="#333", size="10pt")
         self.drawn = {"roc": [], "pr": [], "reliability": []}
         self.bin_labels = []
         self.legend.show_lines([])
@@ -88,11 +94,11 @@ class EvaluationPlots(QWidget):
             color = class_color(index)
             self._draw_class(curves, color)
             entries.append((curves.name, color, Qt.PenStyle.SolidLine))
-        self._line(self.roc, [0, 1], [0, 1], CHANCE, "chance")
+        self._line("roc", [0, 1], [0, 1], CHANCE, "chance")
         prevalences = [c.prevalence for _, c in chosen if c.pr is not None]
         if prevalences:
             level = float(np.mean(prevalences))
-            self._line(self.pr, [0, 1], [level, level], BASELINE, "prevalence")
+            self._line("pr", [0, 1], [level, level], BASELINE, "prevalence")
         self._draw_calibration(evaluation.calibration)
         entries += [("chance (ROC)", GUIDE, CHANCE),
                     ("prevalence (PR)" if class_name else "mean prevalence (PR)", GUIDE,
@@ -102,7 +108,7 @@ class EvaluationPlots(QWidget):
         self.legend.show_lines(entries)
         for plot in (self.roc, self.pr, self.reliability):
             plot.setXRange(-0.02, 1.02, padding=0)
-            plot.setYRange(-0.02, 1.15 if plot is self.reliability else 1.02, padding=0)
+            plot.setYRange(-0.02, 1.25 if plot is self.reliability else 1.02, padding=0)
 
     def _draw_class(self, curves: ClassCurves, color: str) -> None:
         pen = pg.mkPen(color=color, width=2)
@@ -113,11 +119,12 @@ class EvaluationPlots(QWidget):
             self.pr.plot(curves.pr.x, curves.pr.y, pen=pen, name=curves.name)
             self.drawn["pr"].append(curves.name)
 
-    def _line(self, plot: pg.PlotWidget, xs: list[float], ys: list[float],
-              style: Qt.PenStyle, name: str) -> None:
+    def _line(self, panel: str, xs: list[float], ys: list[float], style: Qt.PenStyle,
+              name: str) -> None:
+        """A grey guide line (chance, prevalence, calibrated) on the ``panel`` plot."""
+        plot = {"roc": self.roc, "pr": self.pr, "reliability": self.reliability}[panel]
         plot.plot(xs, ys, pen=pg.mkPen(color=GUIDE, width=1.5, style=style))
-        key = {id(self.roc): "roc", id(self.pr): "pr"}.get(id(plot), "reliability")
-        self.drawn[key].append(name)
+        self.drawn[panel].append(name)
 
     def _draw_calibration(self, calibration: Calibration) -> None:
         plot = self.reliability
@@ -136,7 +143,7 @@ class EvaluationPlots(QWidget):
                 label.setPos(centre, b.accuracy)
                 plot.addItem(label)
                 self.bin_labels.append(str(b.count))
-        self._line(plot, [0, 1], [0, 1], CALIBRATED, "perfectly calibrated")
+        self._line("reliability", [0, 1], [0, 1], CALIBRATED, "perfectly calibrated")
         if calibration.ece is not None:
             plot.setTitle(f"Reliability: ECE {calibration.ece:.3f} · MCE {calibration.mce:.3f}",
                           color="#333", size="10pt")

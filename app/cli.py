@@ -247,7 +247,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from app.core.datasets import TableOptions, load_dataset
+    from app.core.datasets import TableOptions, inspect_dataset, load_dataset
     from app.core.errors import ConfigError
 
     if args.json is not None and not args.json.parent.is_dir():
@@ -256,11 +256,11 @@ def _inspect(args: argparse.Namespace) -> int:
     delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
     options = TableOptions(text_column=args.text_column, label_column=args.label_column,
                            delimiter=delimiter, has_header=False if args.no_header else None)
-    dataset = load_dataset(args.inspect, options)
-    print(dataset.report.format_text())
+    inspection = inspect_dataset(load_dataset(args.inspect, options))  # run-default split
+    print(inspection.format_text())
     if args.json:
         try:
-            args.json.write_text(json.dumps(dataset.report.to_dict(), indent=2) + "\n",
+            args.json.write_text(json.dumps(inspection.to_dict(), indent=2) + "\n",
                                  encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"--json {args.json}: cannot write it ({error.strerror or error})",

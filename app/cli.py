@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--delimiter", metavar="D", help="column delimiter, e.g. ',' or '\\t'")
     table.add_argument("--no-header", action="store_true",
                        help="the table has no header row (default: detected)")
+    split = parser.add_argument_group("the split --inspect shows per class (default: a run's)")
+    split.add_argument("--val-fraction", metavar="F", type=float, help="validation share")
+    split.add_argument("--test-fraction", metavar="F", type=float, help="test share")
+    split.add_argument("--seed", metavar="N", type=int, help="split seed")
     return parser
 
 
@@ -143,7 +147,8 @@ def _column(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
-_INSPECT_ONLY = ("json", "text_column", "label_column", "delimiter", "no_header")
+_INSPECT_ONLY = ("json", "text_column", "label_column", "delimiter", "no_header",
+                 "val_fraction", "test_fraction", "seed")
 _EXPORT_ONLY = ("format", "out", "tolerance")
 
 
@@ -247,6 +252,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _inspect(args: argparse.Namespace) -> int:
+    from app.core.config import run_param
     from app.core.datasets import TableOptions, inspect_dataset, load_dataset
     from app.core.errors import ConfigError
 
@@ -256,7 +262,10 @@ def _inspect(args: argparse.Namespace) -> int:
     delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
     options = TableOptions(text_column=args.text_column, label_column=args.label_column,
                            delimiter=delimiter, has_header=False if args.no_header else None)
-    inspection = inspect_dataset(load_dataset(args.inspect, options))  # run-default split
+    split = {key: None if getattr(args, key) is None else
+             run_param(key).validate(getattr(args, key), where="--inspect")
+             for key in ("val_fraction", "test_fraction", "seed")}
+    inspection = inspect_dataset(load_dataset(args.inspect, options), **split)
     print(inspection.format_text())
     if args.json:
         try:

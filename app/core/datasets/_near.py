@@ -38,7 +38,7 @@ MAX_MEAN_DIFFERENCE = 1.0
 MAX_PIXEL_DIFFERENCE = 12
 _BLOCK_FLOATS = 1 << 24  # one block of the pair search: 64 MB of float32 distances
 _CACHE_SIZE = 8
-_memo: OrderedDict[str, tuple[NearDuplicateGroup, ...]] = OrderedDict()
+_memo: OrderedDict[tuple, tuple[NearDuplicateGroup, ...]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -61,7 +61,9 @@ def near_duplicates(dataset: Dataset) -> tuple[NearDuplicateGroup, ...]:
     Thread-safe; images are decoded (once per content) on first use, so call it off the
     GUI thread for image folders.
     """
-    key = f"{dataset.kind}:{content_key(dataset)}"
+    # Contents alone are not enough: renamed or relabelled files must not get old names.
+    key = (dataset.kind, content_key(dataset), dataset.sample_ids, dataset.labels,
+           dataset.class_names)
     with _lock:
         if key in _memo:
             _memo.move_to_end(key)

@@ -143,3 +143,12 @@ def test_mnist_digits_are_not_grouped(shared_datasets: Path, tmp_path: Path) -> 
 
     assert len(dataset) == 10_000
     assert near_duplicates(dataset) == ()
+
+
+def test_renamed_files_get_their_new_names(pictures: Path) -> None:
+    assert "a/orig.png" in near_duplicates(load_dataset(pictures))[0].sources
+    (pictures / "a" / "orig.png").rename(pictures / "a" / "orig0.png")  # same place in order
+
+    (group,) = near_duplicates(load_dataset(pictures))
+
+    assert "a/orig0.png" in group.sources and "a/orig.png" not in group.sources

@@ -62,7 +62,7 @@ class Inspection:
         if self.split_problem:
             lines.append(f"  cannot split: {self.split_problem}")
         else:
-            width = max(len(c.name) for c in self.classes)
+            width = max(len("class"), *(len(c.name) for c in self.classes))
             lines.append(f"  {'class':<{width}}  {'train':>7}  {'val':>7}  {'test':>7}")
             lines += [f"  {c.name:<{width}}  {c.train:>7,}  {c.val:>7,}  {c.test:>7,}"
                       for c in self.classes]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from app.core.datasets import NearDuplicateGroup, NearLeak, Split, near_leaks
 
 WARN = QColor("#B34700")
+EXPANDED_LEAKS = 10  # the first groups spanning splits show their samples without a click
 AddChild = Callable[[QTreeWidgetItem, str, str], QTreeWidgetItem]
 
 
@@ -46,7 +47,7 @@ def fill_near_section(top: QTreeWidgetItem, near: tuple[NearDuplicateGroup, ...]
         return False
     leaks: tuple[NearLeak, ...] = (near_leaks(near, split) if split is not None else
                                    tuple(NearLeak(g, ("",) * len(g.indices)) for g in near))
-    for leak in leaks[:max_listed]:
+    for position, leak in enumerate(leaks[:max_listed]):
         group = leak.group
         verdict = leak.verdict or "split not known"
         if group.conflicting:
@@ -54,6 +55,7 @@ def fill_near_section(top: QTreeWidgetItem, near: tuple[NearDuplicateGroup, ...]
         item = child(top, f"{len(group.indices)} samples", verdict)
         if leak.leaking or group.conflicting:
             item.setForeground(1, QBrush(WARN))
+        item.setExpanded(leak.leaking and position < EXPANDED_LEAKS)
         for index, source, label, part in zip(group.indices, group.sources, group.labels,
                                               leak.parts, strict=True):
             shown = f"{source}: {texts[index]}" if texts is not None else source

@@ -166,7 +166,7 @@ class ReportView(QWidget):
         while stack:
             item = stack.pop()
             stack += [item.child(i) for i in range(item.childCount())]
-            if item.parent() is not None:
+            if item.parent() is not None and item.text(1):  # one-column notes do not count
                 widest = max(widest, metrics.horizontalAdvance(item.text(0)))
         self._first_width = widest + 3 * self.tree.indentation() + 12
         self._apply_first_width()

@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--delimiter", metavar="D", help="column delimiter, e.g. ',' or '\\t'")
     table.add_argument("--no-header", action="store_true",
                        help="the table has no header row (default: detected)")
+    split = parser.add_argument_group("the split --inspect shows per class (default: a run's)")
+    split.add_argument("--val-fraction", metavar="F", type=float, help="validation share")
+    split.add_argument("--test-fraction", metavar="F", type=float, help="test share")
+    split.add_argument("--seed", metavar="N", type=int, help="split seed")
     return parser
 
 
@@ -143,7 +147,8 @@ def _column(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
-_INSPECT_ONLY = ("json", "text_column", "label_column", "delimiter", "no_header")
+_INSPECT_ONLY = ("json", "text_column", "label_column", "delimiter", "no_header",
+                 "val_fraction", "test_fraction", "seed")
 _EXPORT_ONLY = ("format", "out", "tolerance")
 
 
@@ -247,7 +252,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from app.core.datasets import TableOptions, load_dataset
+    from app.core.config import run_param
+    from app.core.datasets import TableOptions, inspect_dataset, load_dataset
     from app.core.errors import ConfigError
 
     if args.json is not None and not args.json.parent.is_dir():
@@ -256,11 +262,14 @@ def _inspect(args: argparse.Namespace) -> int:
     delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
     options = TableOptions(text_column=args.text_column, label_column=args.label_column,
                            delimiter=delimiter, has_header=False if args.no_header else None)
-    dataset = load_dataset(args.inspect, options)
-    print(dataset.report.format_text())
+    split = {key: None if getattr(args, key) is None else
+             run_param(key).validate(getattr(args, key), where="--inspect")
+             for key in ("val_fraction", "test_fraction", "seed")}
+    inspection = inspect_dataset(load_dataset(args.inspect, options), **split)
+    print(inspection.format_text())
     if args.json:
         try:
-            args.json.write_text(json.dumps(dataset.report.to_dict(), indent=2) + "\n",
+            args.json.write_text(json.dumps(inspection.to_dict(), indent=2) + "\n",
                                  encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"--json {args.json}: cannot write it ({error.strerror or error})",

@@ -96,3 +96,15 @@ def job_event(qtbot, queue: TrainingQueue, kind: type, *,  # noqa: ANN001, ANN20
     ``StepBatch``, ``EpochEnd``, ``Paused``, ``RunFinished``, ``JobEnded``)."""
     return qtbot.waitSignal(queue.event, timeout=timeout, check_params_cb=lambda event: (
         isinstance(event, kind) and (where is None or where(event))))
+
+
+@pytest.fixture
+def data_page(qtbot, state: AppState, queue: TrainingQueue):  # noqa: ANN001, ANN201
+    """A shown Data page at the size the window gives it."""
+    from app.gui.pages.data_page import DataPage
+
+    widget = DataPage(state, queue)
+    qtbot.addWidget(widget)
+    widget.resize(1110, 740)
+    widget.show()
+    return widget

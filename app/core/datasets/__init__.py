@@ -4,6 +4,7 @@ No Qt here, and torch is imported only inside the functions that build tensors, 
 ``import app.core.datasets`` stays cheap for the GUI's first paint.
 """
 
+from app.core.datasets._balance import IMBALANCE_RATIO, ClassImbalance, class_imbalance
 from app.core.datasets._decoded_store import BUDGET_VARIABLE, DecodedCache, memory_budget
 from app.core.datasets._image_cache import (
     DecodedImages,
@@ -14,7 +15,9 @@ from app.core.datasets._image_cache import (
 )
 from app.core.datasets._images import to_array
 from app.core.datasets._inference import encode_for_inference, pixels_for_inference
+from app.core.datasets._inspection import Inspection, inspect_dataset
 from app.core.datasets._load import clear_dataset_cache, load_dataset
+from app.core.datasets._near import NearDuplicateGroup, near_duplicates, normalise_text
 from app.core.datasets._prepare import PreparedData, TensorSplit, fit_vocabulary, prepare_data
 from app.core.datasets._preprocessing import (
     ImagePreprocessing,
@@ -26,6 +29,7 @@ from app.core.datasets._records import Dataset, DuplicateGroup, SkippedSample, T
 from app.core.datasets._report import ValidationReport, format_skipped_summary
 from app.core.datasets._rows import Rows
 from app.core.datasets._split import Split, split_dataset
+from app.core.datasets._split_view import ClassSplit, NearLeak, near_leaks, split_by_class
 from app.core.datasets._subword import (
     SubwordPreprocessing,
     package_file,
@@ -36,13 +40,19 @@ from app.core.datasets._vocab import PAD_ID, UNK_ID, Vocabulary, tokenize
 
 __all__ = [
     "BUDGET_VARIABLE",
+    "IMBALANCE_RATIO",
     "PAD_ID",
     "UNK_ID",
+    "ClassImbalance",
+    "ClassSplit",
     "Dataset",
     "DecodedCache",
     "DecodedImages",
     "DuplicateGroup",
     "ImagePreprocessing",
+    "Inspection",
+    "NearDuplicateGroup",
+    "NearLeak",
     "PreparedData",
     "Preprocessing",
     "Rows",
@@ -54,6 +64,7 @@ __all__ = [
     "TextPreprocessing",
     "ValidationReport",
     "Vocabulary",
+    "class_imbalance",
     "clear_dataset_cache",
     "clear_image_cache",
     "decode_count",
@@ -61,14 +72,19 @@ __all__ = [
     "default_channels",
     "encode_for_inference",
     "fit_vocabulary",
+    "inspect_dataset",
     "format_skipped_summary",
     "load_dataset",
     "memory_budget",
+    "near_duplicates",
+    "near_leaks",
     "normalise_delimiter",
+    "normalise_text",
     "package_file",
     "pixels_for_inference",
     "prepare_data",
     "preprocessing_from_json",
+    "split_by_class",
     "split_dataset",
     "to_array",
     "tokenize",

@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.datasets._balance import ClassImbalance, class_imbalance
 from app.core.datasets._records import DuplicateGroup, Kind, SkippedSample
 
 MAX_LISTED_SKIPS = 50
 MAX_LISTED_DUPLICATES = 5
-_EXAMPLE_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,11 @@ class ValidationReport:
         """Duplicate groups whose copies carry different labels."""
         return tuple(group for group in self.duplicates if group.conflicting)
 
+    @property
+    def imbalance(self) -> ClassImbalance | None:
+        """The largest vs the smallest class when their ratio reaches ``IMBALANCE_RATIO``."""
+        return class_imbalance(self.class_counts)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict (plain str/int/list/dict only) for the catalog and exports."""
         return {
@@ -59,6 +64,7 @@ class ValidationReport:
             ],
             "class_counts": dict(self.class_counts),
             "small_classes": list(self.small_classes),
+            "imbalance": self.imbalance.to_dict() if self.imbalance else None,
             "fingerprint": self.fingerprint,
         }
 
@@ -74,6 +80,8 @@ class ValidationReport:
             f"Classes ({len(self.class_counts)}):",
         ]
         lines += [f"  {name}: {count}" for name, count in self.class_counts.items()]
+        if self.imbalance is not None:
+            lines.append(f"Warning: {self.imbalance.message()}")
         lines.append(
             f"Samples: {self.found} found, {self.kept} kept, {len(self.skipped)} skipped"
         )
@@ -90,7 +98,8 @@ class ValidationReport:
 
 def format_skipped_summary(report: ValidationReport, limit: int = 3) -> str:
     """One line saying how many samples were skipped, how many for each kind of reason, and
-    the first ``limit`` of them; "" when nothing was skipped.
+    the first ``limit`` of them, each reason in full (a clipped reason hides the part that
+    says what to fix); "" when nothing was skipped.
 
     For example: ``skipped 3 of 120 files in /data/pets: 2 cannot decode image, 1 not a
     regular file (first: red/x.png: cannot decode image (…); …); main.py --inspect
@@ -103,7 +112,7 @@ def format_skipped_summary(report: ValidationReport, limit: int = 3) -> str:
     kinds = Counter(reason_category(s.reason) for s in skipped)
     ordered = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
     counted = ", ".join(f"{count} {kind}" for kind, count in ordered)
-    examples = "; ".join(f"{s.source}: {_clip(s.reason)}" for s in skipped[:max(limit, 0)])
+    examples = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:max(limit, 0)])
     if len(skipped) > limit > 0:
         examples += "; …"
     first = f" (first: {examples})" if examples else ""
@@ -115,10 +124,6 @@ def reason_category(reason: str) -> str:
     """The kind of a skip reason, without its details: "cannot decode image (OSError: …)"
     and "expected 2 fields, found 3" become "cannot decode image" and "expected 2 fields"."""
     return re.split(r" \(|, |; |: ", reason, maxsplit=1)[0].strip() or reason
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= _EXAMPLE_LENGTH else text[: _EXAMPLE_LENGTH - 1] + "…"
 
 
 def _format_skipped(skipped: tuple[SkippedSample, ...]) -> list[str]:

@@ -1,16 +1,32 @@
 """The validation report as a tree a person can read: what was skipped and why, duplicates,
-classes too small to split, and a one-line summary above it.
+near duplicates and the splits they fall in, classes too small to split, with a one-line
+summary and the class-imbalance warning above it.
+
+Every text wraps to its column (``wrapping_delegate``): a skip reason is shown whole at any
+width, never elided. Near duplicates need every image looked at, so they are found on a
+background pool when a dataset arrives; the split panel's ``split_changed`` says which part
+each of their samples falls in.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from app.core.datasets import ValidationReport
+from app.core.datasets import (
+    Dataset,
+    NearDuplicateGroup,
+    Split,
+    ValidationReport,
+    near_duplicates,
+)
+from app.gui.pages._data_near import fill_near_section, near_title
+from app.gui.widgets.wrapping_delegate import install
+from app.gui.workers import PendingWork
 
 MAX_LISTED = 2000  # more children than this only slow the tree down; the rest are counted
 WARN = QColor("#B34700")
+FIRST_COLUMN_SHARE = 0.45  # the source column never takes more of the width than this
 
 
 class ReportView(QWidget):
@@ -18,24 +34,54 @@ class ReportView(QWidget):
         super().__init__(parent)
         self.summary = QLabel("No dataset open.")
         self.summary.setWordWrap(True)
+        self.imbalance = QLabel()
+        self.imbalance.setObjectName("imbalanceWarning")
+        self.imbalance.setWordWrap(True)
+        self.imbalance.setStyleSheet(f"color: {WARN.name()};")
+        self.imbalance.hide()
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(2)
-        self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        install(self.tree)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
+        layout.addWidget(self.imbalance)
         layout.addWidget(self.tree, 1)
+        self.work = PendingWork(self)  # the near-duplicate search not yet answered
+        self.dataset: Dataset | None = None
+        self.near: tuple[NearDuplicateGroup, ...] | None = None  # None: not known (yet)
+        self.split: Split | None = None
+        self._near_top: QTreeWidgetItem | None = None
+        self._first_width = 0  # the widest text of the first column
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Show ``dataset``'s report and look for its near duplicates in the background."""
+        self.dataset, self.near = dataset, None
+        self.set_report(dataset.report)
+        self.work.start(lambda: near_duplicates(dataset),
+                        lambda groups: self._on_near_found(dataset, groups),
+                        lambda message: self._on_near_failed(dataset, message), heavy=True)
 
     def set_report(self, report: ValidationReport) -> None:
         self.summary.setText(
             f"found {report.found:,} · kept {report.kept:,} · skipped {len(report.skipped):,}")
+        imbalance = report.imbalance
+        self.imbalance.setText(f"⚠ {imbalance.message()}" if imbalance else "")
+        self.imbalance.setVisible(imbalance is not None)
         self.tree.clear()
         self._add_skipped(report)
         self._add_duplicates(report)
+        self._near_top = self._top(near_title(self.near, self.split), warn=False)
+        self._show_near()
         self._add_small_classes(report)
-        self.tree.resizeColumnToContents(0)
+        self._fit_first_column()
+
+    def show_split(self, split: Split | None) -> None:
+        """Name the part of each near duplicate under ``split`` (None: no valid split)."""
+        self.split = split
+        self._show_near()
 
     def section(self, title_start: str) -> QTreeWidgetItem | None:
         """The top-level item whose text starts with ``title_start`` (e.g. "Skipped")."""
@@ -90,7 +136,49 @@ class ReportView(QWidget):
                         "too few to split for validation")
         top.setExpanded(True)
 
+    def _on_near_found(self, dataset: Dataset, groups: tuple[NearDuplicateGroup, ...]) -> None:
+        if dataset is self.dataset:
+            self.near = groups
+            self._show_near()
+
+    def _on_near_failed(self, dataset: Dataset, message: str) -> None:
+        if dataset is self.dataset and self._near_top is not None:
+            self._near_top.setText(0, f"Near duplicates: not checked ({message})")
+
+    def _show_near(self) -> None:
+        top = self._near_top
+        if top is None:
+            return
+        top.takeChildren()
+        top.setText(0, near_title(self.near, self.split))
+        texts = self.dataset.texts if self.dataset is not None else None
+        leaking = fill_near_section(top, self.near, self.split, self._child, MAX_LISTED, texts)
+        top.setForeground(0, QBrush(WARN) if leaking else QBrush())
+        top.setExpanded(leaking)
+        self._fit_first_column()
+
     # -------------------------------------------------------------------------- helpers
+    def _fit_first_column(self) -> None:
+        """Sources as wide as the widest needs, up to a share of the width (then wrapped)."""
+        metrics = QFontMetrics(self.tree.font())
+        widest = 0
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            stack += [item.child(i) for i in range(item.childCount())]
+            if item.parent() is not None and item.text(1):  # one-column notes do not count
+                widest = max(widest, metrics.horizontalAdvance(item.text(0)))
+        self._first_width = widest + 3 * self.tree.indentation() + 12
+        self._apply_first_width()
+
+    def _apply_first_width(self) -> None:
+        room = int(self.tree.viewport().width() * FIRST_COLUMN_SHARE)
+        self.tree.setColumnWidth(0, max(60, min(self._first_width, room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._apply_first_width()
+
     def _top(self, title: str, warn: bool) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self.tree, [title])
         font = item.font(0)

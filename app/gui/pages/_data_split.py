@@ -2,13 +2,16 @@
 
 Only valid combinations reach the state, so the Start button never sees a split that cannot
 work; an invalid one is marked on the spin boxes and explained. Counts come from
-``split_dataset`` itself (pure Python, milliseconds), so they are what training will use.
+``split_dataset`` itself (pure Python, milliseconds), so they are what training will use,
+in total and per class (``ClassSplitTable``); ``split_changed`` hands the split (or None)
+to the report, which names the part of each near duplicate.
 """
 
 from __future__ import annotations
 
 import contextlib
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -19,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.config import run_param
-from app.core.datasets import Dataset, Split, split_dataset
+from app.core.datasets import Dataset, Split, split_by_class, split_dataset
 from app.core.errors import ModelDeskError
+from app.gui.pages._data_split_table import ClassSplitTable
 from app.gui.state import AppState
 
 INVALID_STYLE = "background: #FBE3D6;"
@@ -28,6 +32,8 @@ ERROR_STYLE = "color: #B34700;"
 
 
 class SplitPanel(QWidget):
+    split_changed = Signal(object)  # the Split now shown, or None
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
@@ -42,6 +48,7 @@ class SplitPanel(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(ERROR_STYLE)
         self.problem.hide()
+        self.table = ClassSplitTable()
         form = QFormLayout()
         form.addRow("Validation fraction:", self.val)
         form.addRow("Test fraction:", self.test)
@@ -51,7 +58,7 @@ class SplitPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.counts)
         layout.addWidget(self.problem)
-        layout.addStretch(1)
+        layout.addWidget(self.table, 1)
         self.dataset: Dataset | None = None
         self.split: Split | None = None  # the split the shown counts come from
         self._on_values_changed()
@@ -124,3 +131,6 @@ class SplitPanel(QWidget):
             self.counts.setText("train – · val – · test –")
         self.problem.setText(problem or "")
         self.problem.setVisible(problem is not None)
+        self.table.show_rows(split_by_class(self.dataset, self.split)
+                             if self.dataset is not None and self.split is not None else ())
+        self.split_changed.emit(self.split)

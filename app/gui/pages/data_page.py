@@ -73,12 +73,13 @@ class DataPage(QWidget):
         self.chart = ClassChart()
         self.report = ReportView()
         self.split = SplitPanel(self.state)
+        self.split.split_changed.connect(self.report.show_split)
 
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(_group("Class distribution", self.chart))
         side.addWidget(_group("Validation report", self.report))
         side.addWidget(_group("Split", self.split))
-        side.setSizes([260, 260, 170])
+        side.setSizes([200, 290, 250])
         side.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(_group("Samples", self.preview))
@@ -137,7 +138,7 @@ class DataPage(QWidget):
             self.texts.set_dataset(dataset)
             self.preview.setCurrentWidget(self.texts)
         self.chart.set_dataset(dataset)
-        self.report.set_report(dataset.report)
+        self.report.set_dataset(dataset)  # before the split, whose parts it then shows
         self.split.set_dataset(dataset)
 
     def _on_dataset_failed(self, message: str) -> None:

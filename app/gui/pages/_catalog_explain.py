@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.gui.widgets.explanation_views import SaliencyView, TokenView, compute_explanations
 from app.gui.workers import PendingWork
 
+SIDE = 200  # two overlays side by side
 HINT = "Select a sample and press Explain to see what the model looked at."
 
 
@@ -93,7 +94,7 @@ class SampleExplanation(QWidget):
         generation, catalog = self._generation, self._catalog()
         targets = (sample.predicted_label, sample.true_label)
         self.status.setText("Working out what the model looked at…")
-        self.work.start(lambda: compute_explanations(catalog, run_id, item, targets),
+        self.work.start(lambda: compute_explanations(catalog, run_id, item, targets, SIDE),
                         lambda results: self._on_explained(generation, results),
                         lambda message: self._on_failed(generation, message), heavy=True)
 
@@ -109,7 +110,9 @@ class SampleExplanation(QWidget):
                 self.texts[column].show_attributions(explained)
             self.images[column].setVisible(overlay is not None)
             self.texts[column].setVisible(overlay is None)
-        self.status.setText("")
+        sample = self._sample
+        self.status.setText(f"{sample.sample_id}: true {sample.true_label}, predicted "
+                            f"{sample.predicted_label} ({100 * sample.confidence:.0f}%)")
         self.panes.show()
         self.shown = (results[0][0], results[1][0])
         self.explained.emit(self.shown)

@@ -39,6 +39,7 @@ class ExplanationPanel(QWidget):
         self.toggle.toggled.connect(self._on_toggled)
         self.target = QComboBox()
         self.target.setToolTip("Which class to explain")
+        self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.target.currentIndexChanged.connect(lambda _i: self._start())
         self.status = QLabel()
         self.status.setWordWrap(True)

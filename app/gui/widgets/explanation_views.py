@@ -3,9 +3,9 @@
 ``saliency_overlay`` works on ``QImage`` only (no widget), so it runs in the background task
 that computed the map; the views then only set a pixmap or rich text on the GUI thread.
 
-Colours: the heat ramp runs from purple through orange to pale yellow (the top of the
-"inferno" colour map, readable by the common colour-vision deficiencies) and fades to
-transparent where the model found nothing, so the picture stays visible under weak evidence.
+Colours: the heat ramp runs blue, green, yellow, vermillion (Okabe–Ito colours, told apart
+under the common colour-vision deficiencies, in a turbo-like order) and fades to transparent
+where the model found nothing, so the picture stays visible under weak evidence.
 Tokens for the class are tinted blue, tokens against it vermillion (Okabe–Ito), more strongly
 the more they counted.
 """
@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 OVERLAY_SIDE = 280
-MAX_ALPHA = 0.6  # the strongest evidence hides 60 % of the picture under it
-_RAMP = np.array([(81, 18, 124), (183, 55, 121), (252, 137, 97), (252, 253, 191)], np.float32)
+MAX_ALPHA = 0.7  # the strongest evidence hides 70 % of the picture under it
+_RAMP = np.array([(0, 114, 178), (0, 158, 115), (240, 228, 66), (213, 94, 0)], np.float32)
 FOR_COLOR, AGAINST_COLOR = (0, 114, 178), (213, 94, 0)
 HEAT_LEGEND = ("The brighter and more opaque the tint, the more that area raised the score "
                "of <b>{target}</b>; untinted areas did not.")
@@ -77,6 +77,15 @@ def saliency_overlay(picture: QImage, heatmap: np.ndarray, side: int = OVERLAY_S
     return base
 
 
+def heat_scale(width: int = 110, height: int = 12) -> QImage:
+    """The legend's bar: the overlay's tint from no evidence (left) to the strongest, over
+    mid grey."""
+    ramp = np.tile(np.linspace(0.0, 1.0, width, dtype=np.float32), (height, 1))
+    grey = QImage(width, height, QImage.Format.Format_RGB32)
+    grey.fill(QColor("#9a9a9a"))
+    return saliency_overlay(grey, ramp, side=width)
+
+
 def _blend(color: tuple[int, int, int], amount: float) -> str:
     r, g, b = (round(255 + (c - 255) * amount) for c in color)
     return f"#{r:02x}{g:02x}{b:02x}"
@@ -118,10 +127,17 @@ class SaliencyView(QWidget):
         for label in (self.caption, self.legend):
             label.setWordWrap(True)
         self.legend.setStyleSheet("color: #555")
+        scale = QLabel()
+        scale.setPixmap(QPixmap.fromImage(heat_scale()))
+        bar = QHBoxLayout()
+        for widget in (QLabel("none"), scale, QLabel("strongest")):
+            bar.addWidget(widget)
+        bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.caption)
+        layout.addLayout(bar)
         layout.addWidget(self.legend)
         self.saliency: Any = None
 
@@ -164,9 +180,10 @@ class TokenView(QWidget):
 
 
 def compute_explanations(catalog: Any, run_id: int, item: str | Path,
-                         targets: tuple[Any, ...]) -> list[tuple[Any, QImage | None]]:
+                         targets: tuple[Any, ...], side: int = OVERLAY_SIDE,
+                         ) -> list[tuple[Any, QImage | None]]:
     """Background work: run ``run_id``'s explanation of ``item`` for each target (``None`` is
-    the predicted class), with the overlay picture drawn for image models."""
+    the predicted class), with the overlay picture (``side`` pixels) for image models."""
     from app.core.explain import load_explainer
 
     explainer = load_explainer(catalog, run_id)
@@ -174,6 +191,6 @@ def compute_explanations(catalog: Any, run_id: int, item: str | Path,
     results = []
     for target in targets:
         explained = explainer.explain(item, target)
-        overlay = None if picture is None else saliency_overlay(picture, explained.heatmap)
+        overlay = None if picture is None else saliency_overlay(picture, explained.heatmap, side)
         results.append((explained, overlay))
     return results

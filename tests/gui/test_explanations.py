@@ -161,3 +161,13 @@ def test_the_overlay_fades_where_there_is_no_evidence() -> None:
     drawn = saliency_overlay(picture, heat, side=8).convertToFormat(QImage.Format.Format_RGB32)
     assert drawn.pixel(1, 4) == picture.pixel(1, 4)  # no evidence: the picture untouched
     assert drawn.pixel(6, 4) != picture.pixel(6, 4)
+
+
+def test_a_photo_sized_map_is_drawn_at_the_overlay_size() -> None:
+    picture = QImage(1200, 800, QImage.Format.Format_RGB32)
+    picture.fill(0xFF808080)
+    heat = np.zeros((800, 1200), np.float32)
+    heat[:, 600:] = 1.0
+    drawn = saliency_overlay(picture, heat)
+    assert (drawn.width(), drawn.height()) == (280, 186)
+    assert drawn.pixel(20, 90) != drawn.pixel(260, 90)  # the right half is tinted

@@ -18,7 +18,7 @@ from app.core.datasets import ImagePreprocessing, encode_for_inference
 from app.core.errors import ConfigError, DatasetError
 from app.core.explain._layers import last_spatial_conv
 from app.core.explain._records import Saliency
-from app.core.explain._targets import Target, forward_scores, resolve_target
+from app.core.explain._targets import Target, forward_scores, gradients_on, resolve_target
 from app.core.models import ModelBundle
 
 if TYPE_CHECKING:
@@ -46,12 +46,12 @@ def explain_image(model: nn.Module, bundle: ModelBundle, image: str | Path | Ima
 
     if not isinstance(bundle.preprocessing, ImagePreprocessing):
         raise ConfigError(f"{bundle.architecture} is a text model; explain_text explains it")
-    inputs = encode_for_inference(bundle.preprocessing, [image])
     height, width = _shown_size(image)
-    probabilities = forward_scores(model, inputs)
-    index = resolve_target(target, bundle.class_names, probabilities)
-    predicted = resolve_target(None, bundle.class_names, probabilities)
-    with torch.enable_grad():
+    with gradients_on():
+        inputs = encode_for_inference(bundle.preprocessing, [image])
+        probabilities = forward_scores(model, inputs)
+        index = resolve_target(target, bundle.class_names, probabilities)
+        predicted = resolve_target(None, bundle.class_names, probabilities)
         layer = last_spatial_conv(model, inputs)
         if layer is not None:
             name, module = layer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from app.core.errors import ConfigError
@@ -37,3 +39,13 @@ def resolve_target(target: Target, class_names: tuple[str, ...],
         raise ConfigError(f"class index {index} is out of range: the model has "
                           f"{len(class_names)} classes")
     return index
+
+
+@contextmanager
+def gradients_on() -> Iterator[None]:
+    """Autograd on even inside a caller's ``no_grad`` or ``inference_mode``: attribution
+    methods differentiate the model (inputs must be made inside, not as inference tensors)."""
+    import torch
+
+    with torch.inference_mode(False), torch.enable_grad():
+        yield

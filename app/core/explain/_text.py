@@ -22,7 +22,7 @@ from app.core.datasets import (
 from app.core.errors import ConfigError
 from app.core.explain._layers import token_embedding
 from app.core.explain._records import TokenAttributions
-from app.core.explain._targets import Target, forward_scores, resolve_target
+from app.core.explain._targets import Target, forward_scores, gradients_on, resolve_target
 from app.core.models import ModelBundle
 
 if TYPE_CHECKING:
@@ -41,19 +41,18 @@ def explain_text(model: nn.Module, bundle: ModelBundle, text: str,
     Raises:
         ConfigError: an image model, or an unknown target class.
     """
-    import torch
     from captum.attr import LayerIntegratedGradients
 
     pre = bundle.preprocessing
     if not isinstance(pre, TextPreprocessing | SubwordPreprocessing):
         raise ConfigError(f"{bundle.architecture} is an image model; explain_image explains it")
     tokens, known = _tokens(pre, text)
-    ids = encode_for_inference(pre, [text])[:, :len(tokens)]  # trailing pads change nothing
-    probabilities = forward_scores(model, ids)
-    index = resolve_target(target, bundle.class_names, probabilities)
-    predicted = resolve_target(None, bundle.class_names, probabilities)
     name, layer = token_embedding(model, bundle.build_arguments()["vocab_size"])
-    with torch.enable_grad():
+    with gradients_on():
+        ids = encode_for_inference(pre, [text])[:, :len(tokens)]  # trailing pads: no change
+        probabilities = forward_scores(model, ids)
+        index = resolve_target(target, bundle.class_names, probabilities)
+        predicted = resolve_target(None, bundle.class_names, probabilities)
         attributions = LayerIntegratedGradients(model, layer).attribute(
             ids, baselines=_baseline(pre, ids), target=index, n_steps=IG_STEPS)
     scores = attributions.detach().float().sum(dim=-1)[0].tolist()

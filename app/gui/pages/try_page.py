@@ -244,6 +244,7 @@ class TryPage(QWidget):
             path = self._image_path
             if path is None:
                 self.results.show_hint("Drop an image on the left, or open one.")
+                self.explanation.clear()
                 return
             self.results.show_hint("Predicting…")
             run_in_background(
@@ -254,6 +255,7 @@ class TryPage(QWidget):
         text = self.text_input.text()
         if not text.strip():
             self.results.show_hint("Type a text on the left to see what the model thinks.")
+            self.explanation.clear()
             return
         run_in_background(self, lambda: predictor.predict([text], k)[0],
                           lambda scores: self._on_predicted(request, scores),

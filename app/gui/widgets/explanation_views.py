@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -70,6 +71,10 @@ def saliency_overlay(picture: QImage, heatmap: np.ndarray, side: int = OVERLAY_S
             else Qt.TransformationMode.SmoothTransformation)
     base = picture.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, mode)
     base = base.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    if heatmap.shape[0] > base.height() or heatmap.shape[1] > base.width():
+        # a photo's full-size map: colour only the pixels that will be drawn
+        heatmap = np.asarray(Image.fromarray(np.asarray(heatmap, np.float32), mode="F").resize(
+            (base.width(), base.height()), Image.Resampling.BILINEAR))
     painter = QPainter(base)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
     painter.drawImage(QRect(0, 0, base.width(), base.height()), _qimage(heat_rgba(heatmap)))

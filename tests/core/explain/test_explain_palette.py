@@ -78,3 +78,21 @@ def test_every_text_architecture_scores_each_token(name: str) -> None:
         assert explained.known == (True, True, True, False, False)
     assert explained.method.startswith("integrated gradients through ")
     assert _no_hooks_left(model)
+
+
+def test_frozen_weights_and_a_callers_inference_mode_do_not_stop_it() -> None:
+    """Predictors run in ``inference_mode`` and fine-tuned backbones are frozen; neither may
+    leave an explanation without gradients."""
+    import torch
+
+    image_bundle = _bundle("small_cnn", ImagePreprocessing(32, 3, (0.5,) * 3, (0.25,) * 3))
+    text_bundle = _bundle("bilstm", _text_preprocessing("bilstm"))
+    models = [build_model(bundle).eval() for bundle in (image_bundle, text_bundle)]
+    for model in models:
+        model.requires_grad_(False)
+    picture = Image.new("RGB", (32, 32), (200, 30, 30))
+    with torch.inference_mode():
+        saliency = explain_image(models[0], image_bundle, picture)
+        explained = explain_text(models[1], text_bundle, "the good movie")
+    assert saliency.method.startswith("Grad-CAM") and saliency.heatmap.shape == (32, 32)
+    assert any(score != 0 for score in explained.scores)

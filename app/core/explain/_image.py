@@ -46,9 +46,9 @@ def explain_image(model: nn.Module, bundle: ModelBundle, image: str | Path | Ima
 
     if not isinstance(bundle.preprocessing, ImagePreprocessing):
         raise ConfigError(f"{bundle.architecture} is a text model; explain_text explains it")
-    height, width = _shown_size(image)
     with gradients_on():
-        inputs = encode_for_inference(bundle.preprocessing, [image])
+        inputs = encode_for_inference(bundle.preprocessing, [image])  # names a bad file
+        height, width = _shown_size(image)
         probabilities = forward_scores(model, inputs)
         index = resolve_target(target, bundle.class_names, probabilities)
         predicted = resolve_target(None, bundle.class_names, probabilities)

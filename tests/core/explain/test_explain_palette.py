@@ -96,3 +96,14 @@ def test_frozen_weights_and_a_callers_inference_mode_do_not_stop_it() -> None:
         explained = explain_text(models[1], text_bundle, "the good movie")
     assert saliency.method.startswith("Grad-CAM") and saliency.heatmap.shape == (32, 32)
     assert any(score != 0 for score in explained.scores)
+
+
+def test_a_missing_image_or_the_wrong_kind_is_a_readable_error(tmp_path) -> None:  # noqa: ANN001
+    from app.core.errors import ConfigError, DatasetError
+
+    image_bundle = _bundle("lenet5", ImagePreprocessing(32, 3, (0.5,) * 3, (0.25,) * 3))
+    model = build_model(image_bundle).eval()
+    with pytest.raises(DatasetError, match="gone.png does not exist"):
+        explain_image(model, image_bundle, tmp_path / "gone.png")
+    with pytest.raises(ConfigError, match="lenet5 is an image model; explain_image"):
+        explain_text(model, image_bundle, "a text")

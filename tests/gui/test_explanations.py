@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from app.core.analysis import test_results
 from app.core.catalog import Catalog
 from app.core.explain import Saliency, TokenAttributions
+from app.gui.pages._catalog_detail import RunDetailView
 from app.gui.pages._catalog_samples import MisclassifiedTab
 from app.gui.pages.try_page import TryPage
 from app.gui.state import AppState
@@ -112,7 +113,8 @@ def _differs(a: QImage, b: QImage) -> bool:
 
 @pytest.fixture
 def tab(qtbot):  # noqa: ANN001, ANN201
-    widget = MisclassifiedTab(lambda: widget.catalog)
+    widget = MisclassifiedTab()
+    widget.explain_with(lambda: widget.catalog)
     qtbot.addWidget(widget)
     widget.resize(1000, 600)
     widget.show()
@@ -151,6 +153,22 @@ def test_an_answer_for_a_sample_no_longer_selected_is_dropped(qtbot, tab, runs) 
     qtbot.waitUntil(lambda: not tab.explanation.work.busy, timeout=WAIT_MS)
     assert tab.explanation.shown is None and tab.explanation.panes.isHidden()
     assert tab.explanation.button.isEnabled()
+
+
+def test_the_run_detail_explains_its_misclassified_samples(qtbot, settings, runs, queue) -> None:  # noqa: ANN001
+    detail = RunDetailView(AppState(settings, catalog_path=runs[0]), queue)
+    qtbot.addWidget(detail)
+    detail.resize(1100, 700)
+    detail.show()
+    with qtbot.waitSignal(detail.results_loaded, timeout=WAIT_MS):
+        detail.show_run(runs[1]["image"])
+    detail.tabs.setCurrentWidget(detail.misclassified)
+    detail.misclassified.select_sample(0)
+    with qtbot.waitSignal(detail.misclassified.explanation.explained, timeout=WAIT_MS) as done:
+        detail.misclassified.explanation.button.click()
+    sample = detail.results.misclassified()[0]
+    assert [e.target for e in done.args[0]] == [sample.predicted_label, sample.true_label]
+    qtbot.waitUntil(lambda: not detail.busy, timeout=WAIT_MS)
 
 
 def test_the_overlay_fades_where_there_is_no_evidence() -> None:

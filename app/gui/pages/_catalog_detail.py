@@ -104,10 +104,10 @@ class RunDetailView(QWidget):
         header.addWidget(self.resume_button)
         self.overview, self.config, self.metrics = OverviewTab(), ConfigTab(), MetricsTab()
         self.curves = RunCurves(CURVE_PANELS)
-        self.confusion = ConfusionTab()
-        self.misclassified = MisclassifiedTab(lambda: state.catalog)
+        self.confusion, self.misclassified = ConfusionTab(), MisclassifiedTab()
         self.lineage = LineageTab()
         self.lineage.open_requested.connect(self.open_requested)
+        self.misclassified.explain_with(lambda: state.catalog)
         self.deploy = DeployTab(state)
         self.tabs = QTabWidget()
         for widget, title in ((self.overview, "Overview"), (self.config, "Config"),

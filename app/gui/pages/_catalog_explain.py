@@ -32,9 +32,9 @@ class SampleExplanation(QWidget):
     explained = Signal(object)  # (predicted-class explanation, true-class explanation)
     failed = Signal(str)
 
-    def __init__(self, catalog: Callable[[], Any], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._catalog = catalog
+        self.catalog: Callable[[], Any] | None = None  # gives the shown run's catalog
         self.button = QPushButton("Explain")
         self.button.setToolTip("What the model looked at for its prediction and for the true "
                                "class (Grad-CAM for images, integrated gradients for texts)")
@@ -76,7 +76,7 @@ class SampleExplanation(QWidget):
         self._run_id, self._sample, self.shown = run_id, sample, None
         self.panes.hide()
         item = None if sample is None else (sample.image_path or sample.text)
-        self.button.setEnabled(item is not None)
+        self.button.setEnabled(item is not None and self.catalog is not None)
         if sample is not None and item is None:
             self.status.setText("The dataset is not available, so the sample cannot be "
                                 "explained.")
@@ -85,13 +85,13 @@ class SampleExplanation(QWidget):
 
     def explain(self) -> None:
         sample, run_id = self._sample, self._run_id
-        if sample is None or run_id is None:
+        if sample is None or run_id is None or self.catalog is None:
             return
         item = sample.image_path or sample.text
         if item is None:
             return
         self._generation += 1
-        generation, catalog = self._generation, self._catalog()
+        generation, catalog = self._generation, self.catalog()
         targets = (sample.predicted_label, sample.true_label)
         self.status.setText("Working out what the model looked at…")
         self.work.start(lambda: compute_explanations(catalog, run_id, item, targets, SIDE),

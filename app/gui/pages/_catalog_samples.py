@@ -132,9 +132,10 @@ class ConfusionTab(QWidget):
 
 class MisclassifiedTab(QWidget):
     """Every wrong test prediction, surest first; optionally of one true/predicted class.
-    Beside them, the selected sample's explanation (``catalog`` gives the catalog then)."""
+    Beside them, the selected sample's explanation (once ``explain_with`` says where the
+    catalog is)."""
 
-    def __init__(self, catalog: Callable[[], Any], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.true_combo, self.predicted_combo = QComboBox(), QComboBox()
         for combo in (self.true_combo, self.predicted_combo):
@@ -146,7 +147,7 @@ class MisclassifiedTab(QWidget):
         bar.addWidget(self.predicted_combo)
         bar.addStretch(1)
         self.browser = SamplesBrowser("Loading the test predictions…")
-        self.explanation = SampleExplanation(catalog)
+        self.explanation = SampleExplanation()
         self.browser.grid.sample_selected.connect(self._on_sample_selected)
         self.browser.grid.sample_activated.connect(lambda _row: self.explanation.explain())
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -187,6 +188,10 @@ class MisclassifiedTab(QWidget):
         note = f" — {results.note}" if results.note else ""
         self.browser.show_samples(
             f"{len(samples)} misclassified of {total} test samples, surest first{note}", samples)
+
+    def explain_with(self, catalog: Callable[[], Any]) -> None:
+        """``catalog()`` gives the catalog whose runs the shown results are of."""
+        self.explanation.catalog = catalog
 
     def select_sample(self, row: int) -> None:
         """Make ``row`` of the shown samples the current one (as a click does)."""

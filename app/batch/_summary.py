@@ -23,6 +23,8 @@ def summary_records(outcomes: Sequence[RunOutcome]) -> list[dict[str, Any]]:
          "best_val_metric_name": o.best_metric_name, "best_val_metric": _finite(o.best_metric),
          "best_epoch": o.best_epoch, "epochs_done": o.epochs_done,
          "test_accuracy": _finite(o.test_accuracy), "test_macro_f1": _finite(o.test_macro_f1),
+         "test_roc_auc_macro": _finite(_test(o, "roc_auc_macro")),
+         "test_ece": _finite(_test(o, "ece")),
          "wall_seconds": round(o.wall_seconds, 3), "message": o.message,
          "parent_run_id": o.parent_run_id, "parent_run_uid": o.parent_uid}
         for o in outcomes
@@ -84,6 +86,11 @@ def format_table(outcomes: Sequence[RunOutcome]) -> str:
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _test(outcome: RunOutcome, key: str) -> float | None:
+    """A stored test metric (``None`` for a run that was not tested, or before it existed)."""
+    return (outcome.finished.test_metrics or {}).get(key)
 
 
 def _finite(value: float | None) -> float | None:

@@ -96,6 +96,17 @@ def test_summary_json_is_strict_json_even_for_a_diverged_run(
     assert len(records) == 2
 
 
+def test_the_summary_carries_the_ranking_and_calibration_scores(
+        diverged_batch: tuple[CliResult, Path, Path]) -> None:
+    _, catalog_path, summary = diverged_batch
+    records = {r["name"]: r for r in json.loads(summary.read_text())["runs"]}
+    stored = Catalog(catalog_path).get_run_record(2).test_metrics
+
+    assert records["after"]["test_roc_auc_macro"] == stored["roc_auc_macro"]
+    assert records["after"]["test_ece"] == stored["ece"] and 0.0 <= stored["ece"] <= 1.0
+    assert records["too-hot"]["test_ece"] is records["too-hot"]["test_roc_auc_macro"] is None
+
+
 def test_a_nan_validation_loss_is_never_the_best_epoch() -> None:
     """Nothing could beat a NaN afterwards, so it never becomes the best epoch."""
     from app.core.engine import BestTracker

@@ -127,7 +127,7 @@ def join_samples(detail: RunDetail, predictions: StoredPredictions) -> TestResul
     """:func:`test_results` for a run whose predictions are already read."""
     run_id = detail.run.id
     recorded = detail.dataset.fingerprint if detail.dataset else None
-    class_names = _class_names(detail.run, detail.dataset, predictions)
+    class_names = class_names_of(detail, predictions)
     dataset, note = _reload_dataset(detail.run, recorded, predictions)
     samples = []
     for row, index in enumerate(predictions.indices.tolist()):
@@ -153,10 +153,11 @@ def _name(class_names: Sequence[str], label: int) -> str:
     return class_names[label] if 0 <= label < len(class_names) else f"class {label}"
 
 
-def _class_names(run: RunRecord, dataset: Any, predictions: StoredPredictions) -> tuple[str, ...]:
+def class_names_of(detail: RunDetail, predictions: StoredPredictions) -> tuple[str, ...]:
     """The class names the run trained with: its model bundle, else the dataset record."""
+    dataset = detail.dataset
     try:
-        return read_bundle(run.run_dir).class_names
+        return read_bundle(detail.run.run_dir).class_names
     except CheckpointError:
         pass
     if dataset is not None and dataset.class_names:

@@ -7,7 +7,7 @@ without changing it. Run statuses are :mod:`app.core.statuses`' (re-exported her
 callers). No Qt, no torch here.
 """
 
-from app.core.catalog._export import CSV_COLUMNS, export_runs_csv
+from app.core.catalog._export import CSV_COLUMNS, FINAL_COLUMNS, export_runs_csv
 from app.core.catalog._exports import EXPORT_STATUSES, ExportRecord
 from app.core.catalog._files import pid_alive
 from app.core.catalog._liveness import STALE_AFTER_S, is_interrupted
@@ -45,6 +45,7 @@ from app.core.statuses import RESUMABLE_STATUSES, RUN_STATUSES, TERMINAL_STATUSE
 __all__ = [
     "COMPARISONS",
     "CSV_COLUMNS",
+    "FINAL_COLUMNS",
     "ENV_VAR",
     "EXPORT_STATUSES",
     "METRIC_COLUMNS",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from app.core.catalog import _lineage, _queries
 from app.core.catalog._base import CatalogBase
 from app.core.catalog._compare import build_comparison
+from app.core.catalog._export import FINAL_COLUMNS, RunValues
 from app.core.catalog._liveness import is_interrupted
 from app.core.catalog._metrics import select_histories
 from app.core.catalog._paging import PAGE_SORTABLE, Sort, select_page, select_row
@@ -125,6 +127,21 @@ class CatalogReader(CatalogBase):
         with self._read() as db:
             _queries.register_functions(db)
             return _queries.count_runs(db, run_query)
+
+    def run_values(self, run_ids: Iterable[int]) -> dict[int, RunValues]:
+        """Config, test metrics and final validation values of many runs, in one query:
+        what a CSV export adds to light rows (parsed, not frozen; missing runs are left out).
+        """
+        # the confusion matrix and class list are no columns: SQLite drops them unparsed
+        sql = ("SELECT id, config, json_remove(test_metrics, '$.confusion_matrix', '$.classes'),"
+               f" {', '.join(FINAL_COLUMNS)} FROM runs"
+               " WHERE id IN (SELECT value FROM json_each(?))")
+        ids = json.dumps([int(run_id) for run_id in run_ids])
+        loads = json.loads
+        with self._read() as db:
+            return {row[0]: RunValues(loads(row[1] or "{}"), loads(row[2]) if row[2] else None,
+                                      tuple(row[3:]))
+                    for row in db.execute(sql, [ids])}
 
     def get_run_record(self, run_id: int) -> RunRecord:
         """Just the run row (no history): cheap, for status checks. Trashed runs too."""

@@ -1,7 +1,9 @@
 """Forward passes over a split and the final test metrics (torchmetrics).
 
 ``predict`` collects logits once; ``test_metrics`` turns them into the catalog's JSON record:
-accuracy, per-class and macro precision/recall/F1, confusion matrix and one-vs-rest ROC AUC.
+accuracy, per-class and macro precision/recall/F1, confusion matrix, one-vs-rest ROC AUC and
+the expected calibration error (``ece``: how far the top-class confidence is from the accuracy,
+over ``ECE_BINS`` equal-width bins, as the run detail's Evaluation tab draws them).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
     from torch import nn
+
+ECE_BINS = 10  # the reliability diagram's default (app.core.analysis.DEFAULT_BINS)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ def compute_test_metrics(pred: Predictions, class_names: tuple[str, ...]) -> dic
     from torchmetrics.functional.classification import (
         binary_auroc,
         multiclass_accuracy,
+        multiclass_calibration_error,
         multiclass_confusion_matrix,
         multiclass_f1_score,
         multiclass_precision,
@@ -90,6 +95,8 @@ def compute_test_metrics(pred: Predictions, class_names: tuple[str, ...]) -> dic
         "macro_recall": _mean([float(recall[c]) for c in present]),
         "macro_f1": _mean([float(f1[c]) for c in present]),
         "roc_auc_macro": _mean(valid_auc) if valid_auc else None,
+        "ece": float(multiclass_calibration_error(pred.probabilities, t, num_classes=n,
+                                                  n_bins=ECE_BINS)) if n > 1 else None,
         "classes": list(class_names),
         "per_class": [
             {"class": class_names[c], "precision": float(precision[c]),

@@ -25,6 +25,7 @@ from app.gui.colors import run_color
 from app.gui.pages._catalog_actions import RunActions
 from app.gui.pages._catalog_config import ConfigTab
 from app.gui.pages._catalog_deploy import DeployTab
+from app.gui.pages._catalog_evaluation import EvaluationTab
 from app.gui.pages._catalog_lineage import LineageTab
 from app.gui.pages._catalog_metrics import MetricsTab
 from app.gui.pages._catalog_overview import OverviewTab
@@ -105,6 +106,7 @@ class RunDetailView(QWidget):
         self.overview, self.config, self.metrics = OverviewTab(), ConfigTab(), MetricsTab()
         self.curves = RunCurves(CURVE_PANELS)
         self.confusion, self.misclassified = ConfusionTab(), MisclassifiedTab()
+        self.evaluation = EvaluationTab()
         self.lineage = LineageTab()
         self.lineage.open_requested.connect(self.open_requested)
         self.misclassified.explain_with(lambda: state.catalog)
@@ -113,7 +115,8 @@ class RunDetailView(QWidget):
         for widget, title in ((self.overview, "Overview"), (self.config, "Config"),
                               (self.curves, "Curves"), (self.metrics, "Test metrics"),
                               (self.confusion, "Confusion matrix"),
-                              (self.misclassified, "Misclassified"), (self.lineage, "Lineage"),
+                              (self.misclassified, "Misclassified"),
+                              (self.evaluation, "Evaluation"), (self.lineage, "Lineage"),
                               (self.deploy, "Deploy")):
             self.tabs.addTab(widget, title)
         self.tabs.setEnabled(False)
@@ -132,7 +135,8 @@ class RunDetailView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._work.busy or self.actions.planning or self.deploy.busy
+        return (self._work.busy or self.actions.planning or self.deploy.busy
+                or self.evaluation.busy)
 
     # ----------------------------------------------------------------------------- API
     def show_run(self, run_id: int | None) -> None:
@@ -162,6 +166,7 @@ class RunDetailView(QWidget):
         self.confusion.set_results(None, "")
         self.misclassified.set_results(None, "No run is selected.")
         self.lineage.show_lineage(None)
+        self.evaluation.show_run(None, None)
         self._curves = None
         self.curves.set_runs({}, {})
 
@@ -210,6 +215,7 @@ class RunDetailView(QWidget):
         usable = any(artifact.kind == USABLE_MODEL for artifact in detail.artifacts)
         self.fine_tune_button.setVisible(usable and run.trashed_at is None)
         self.deploy.show_run(self.state.catalog, run, usable)
+        self.evaluation.show_run(self.state.catalog, run)
         self.actions.show_for(run)
         self.register_button.show_for(run, usable=usable)
         has_test = bool(run.test_metrics) and run.test_metrics.get("accuracy") is not None

@@ -51,9 +51,10 @@ def _plural(count: int) -> str:
 
 
 def _export(catalog: Catalog, query: Any, sort: str, path: str | Path) -> int:
-    """Background work: every run the query matches (light rows), written as CSV."""
+    """Background work: every run the query matches (light rows, their settings and metrics
+    read from the catalog), written as CSV."""
     rows = catalog.page_runs(query, sort=sort, limit=None).rows
-    export_runs_csv(rows, path)
+    export_runs_csv(rows, path, catalog)
     return len(rows)
 
 

@@ -34,6 +34,8 @@ def test_metrics_match_a_hand_worked_example() -> None:
     assert [row["support"] for row in metrics["per_class"]] == [3, 1, 2]
     f1s = [row["f1"] for row in metrics["per_class"]]
     assert metrics["macro_f1"] == pytest.approx(sum(f1s) / 3)
+    # every prediction said 1.0 and 4 of 6 were right: the one bin is off by 1/3
+    assert metrics["ece"] == pytest.approx(1 / 3)
 
 
 def test_roc_auc_is_one_for_perfect_scores_and_undefined_for_absent_classes() -> None:

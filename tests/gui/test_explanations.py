@@ -41,12 +41,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]
     return root / "catalog.sqlite", ids
 
 
+def shown(qtbot, widget, width: int = 1110, height: int = 740):  # noqa: ANN001, ANN201
+    """``widget`` on screen at a window's size, deleted after the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    return widget
+
+
 @pytest.fixture
 def page(qtbot, settings, runs, queue) -> TryPage:  # noqa: ANN001
-    try_page = TryPage(AppState(settings, catalog_path=runs[0]), queue)
-    qtbot.addWidget(try_page)
-    try_page.resize(1110, 740)
-    try_page.show()
+    try_page = shown(qtbot, TryPage(AppState(settings, catalog_path=runs[0]), queue))
     with qtbot.waitSignal(try_page.model_loaded, timeout=WAIT_MS):
         pass
     return try_page
@@ -113,11 +118,8 @@ def _differs(a: QImage, b: QImage) -> bool:
 
 @pytest.fixture
 def tab(qtbot):  # noqa: ANN001, ANN201
-    widget = MisclassifiedTab()
+    widget = shown(qtbot, MisclassifiedTab(), 1000, 600)
     widget.explain_with(lambda: widget.catalog)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 600)
-    widget.show()
     return widget
 
 
@@ -156,10 +158,7 @@ def test_an_answer_for_a_sample_no_longer_selected_is_dropped(qtbot, tab, runs) 
 
 
 def test_the_run_detail_explains_its_misclassified_samples(qtbot, settings, runs, queue) -> None:  # noqa: ANN001
-    detail = RunDetailView(AppState(settings, catalog_path=runs[0]), queue)
-    qtbot.addWidget(detail)
-    detail.resize(1100, 700)
-    detail.show()
+    detail = shown(qtbot, RunDetailView(AppState(settings, catalog_path=runs[0]), queue))
     with qtbot.waitSignal(detail.results_loaded, timeout=WAIT_MS):
         detail.show_run(runs[1]["image"])
     detail.tabs.setCurrentWidget(detail.misclassified)

@@ -4,8 +4,9 @@ Builds every palette architecture and runs a forward pass (catches libraries a b
 then opens the real window offscreen on the bundled image sample, trains one epoch of a small
 convolutional network through the GUI's training queue into a temporary catalog, closes the
 window, exports the model as a standalone bundle (ONNX checked with onnxruntime against
-PyTorch: the exporter, onnxruntime and the bundle's predict.py template are all there) and
-reports each step on stdout. Used by the packaging smoke test and by support
+PyTorch: the exporter, onnxruntime and the bundle's predict.py template are all there),
+explains one image with Grad-CAM (Captum and the matplotlib it imports are there) and reports
+each step on stdout. Used by the packaging smoke test and by support
 ("run ``modeldesk --self-test`` and send us the output"). Nothing is written to the user's
 catalog or remembered settings; only the log file is the usual one.
 """
@@ -152,7 +153,8 @@ def _train_in_window(folder: Path, sample: Path, say) -> int:  # noqa: ANN001
     if len(runs) != 1:
         say(f"FAIL: expected 1 run in the temporary catalog, found {len(runs)}")
         return 1
-    return _export_bundle(Catalog(catalog_path), outcome.run_id, say)
+    return (_export_bundle(Catalog(catalog_path), outcome.run_id, say)
+            or _explain_one(Catalog(catalog_path), outcome.run_id, sample, say))
 
 
 def _export_bundle(catalog, run_id: int, say) -> int:  # noqa: ANN001
@@ -171,4 +173,18 @@ def _export_bundle(catalog, run_id: int, say) -> int:  # noqa: ANN001
     if onnx.status != "passed":
         say("FAIL: the exported model does not match PyTorch")
         return 1
+    return 0
+
+
+def _explain_one(catalog, run_id: int, sample: Path, say) -> int:  # noqa: ANN001
+    """One Grad-CAM map: Captum (and the matplotlib it imports) made it into the bundle."""
+    try:
+        from app.core.explain import load_explainer
+
+        image = next(iter(sorted(sample.rglob("*.png"))))
+        saliency = load_explainer(catalog, run_id).explain(image)
+    except Exception as error:  # a frozen app that lost captum or matplotlib
+        say(f"FAIL: the model cannot be explained: {type(error).__name__}: {error}")
+        return 1
+    say(f"explained {image.name}: {saliency.method}, class {saliency.target}")
     return 0

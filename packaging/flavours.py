@@ -41,7 +41,8 @@ def _files(reason: str, *patterns: str) -> list[Exclusion]:
 COMMON = [
     *_modules("development tools; never imported by the app", "pytest", "_pytest", "pip",
               "IPython", "jupyter_client", "ipykernel", "tkinter", "_tkinter",
-              "matplotlib", "importlinter", "grimp", "ruff"),
+              "importlinter", "grimp", "ruff"),
+    # matplotlib stays: captum.attr (the explanations) imports it when it is imported.
     *_modules("pyqtgraph extras the app never opens (3D needs PyOpenGL, examples are demos)",
               "pyqtgraph.examples", "pyqtgraph.opengl", "pyqtgraph.jupyter"),
 ]

@@ -89,3 +89,32 @@ def _colour_for(name: str) -> tuple[int, int, int]:
     """A stable, saturated-enough colour for a class name not in the table."""
     value = zlib.crc32(name.encode("utf-8"))
     return (value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF)
+
+
+DECISIVE_TOKENS = {"north": "zorp", "south": "quax"}
+"""Class → the one made-up word that decides it in ``write_decisive_token_table``."""
+
+
+def write_decisive_token_table(path: Path, rows_per_class: int = 40, seed: int = 0) -> Path:
+    """A text table where exactly one word decides each label (``DECISIVE_TOKENS``) and the
+    rest is filler drawn alike for every class: a test of token attributions knows which
+    token must matter most."""
+    rng = random.Random(seed)
+    rows, seen = [], set()
+    for _ in range(rows_per_class):
+        for label, token in DECISIVE_TOKENS.items():
+            while True:
+                words = rng.sample(_FILLER, 6)
+                words.insert(rng.randrange(len(words) + 1), token)
+                text = " ".join(words)
+                if text not in seen:
+                    break
+            seen.add(text)
+            rows.append((text, label))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(("text", "label"))
+        writer.writerows(rows)
+    return path

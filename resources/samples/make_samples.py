@@ -193,9 +193,11 @@ def _colours(rng: random.Random) -> tuple[tuple[int, ...], tuple[int, ...]]:
             return fg, bg
 
 
-def render_shape(shape: str, rng: random.Random) -> np.ndarray:
-    """One ``32 x 32 x 3`` uint8 image of ``shape``."""
-    alpha = _coverage(shape, rng)[:, :, None]
+def render_shape_with_coverage(shape: str, rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
+    """One ``32 x 32 x 3`` uint8 image of ``shape``, and the ``32 x 32`` fraction of each
+    pixel the shape covers (tests of saliency maps compare a map with where the shape is)."""
+    coverage = _coverage(shape, rng)
+    alpha = coverage[:, :, None]
     fg, bg = _colours(rng)
     # A gentle linear shade across the background, in a random direction.
     direction = rng.uniform(0.0, 2 * math.pi)
@@ -211,26 +213,32 @@ def render_shape(shape: str, rng: random.Random) -> np.ndarray:
     hit, level = raw.reshape(2, IMAGE_SIZE, IMAGE_SIZE, 1).astype(np.float64)
     speckle = (hit < _NOISE_FRACTION * 256) * (level % (2 * amplitude + 1) - amplitude)
     image = image + speckle
-    return np.clip(np.floor(image + 0.5), 0, 255).astype(np.uint8)
+    return np.clip(np.floor(image + 0.5), 0, 255).astype(np.uint8), coverage
+
+
+def shape_images(seed: int = SEED):  # noqa: ANN201 - an iterator of tuples
+    """``(class, index, image, coverage)`` for every image ``write_shapes`` writes, in its
+    order (the same random stream), without writing anything."""
+    rng = random.Random(seed)
+    for shape in SHAPE_CLASSES:
+        for index in range(IMAGES_PER_CLASS):
+            yield (shape, index, *render_shape_with_coverage(shape, rng))
 
 
 def write_shapes(out_dir: Path, seed: int = SEED) -> dict[str, int]:
     """Write ``shapes/<class>/NNN.png`` under ``out_dir``; returns images per class."""
-    rng = random.Random(seed)
-    counts = {}
-    for shape in SHAPE_CLASSES:
+    written: dict[str, set[str]] = {shape: set() for shape in SHAPE_CLASSES}
+    for shape, index, image, _coverage_map in shape_images(seed):
         class_dir = out_dir / "shapes" / shape
         class_dir.mkdir(parents=True, exist_ok=True)
-        written = set()
-        for index in range(IMAGES_PER_CLASS):
-            path = class_dir / f"{index:03d}.png"
-            path.write_bytes(encode_png(render_shape(shape, rng)))
-            written.add(path.name)
-        for stale in class_dir.glob("*.png"):
-            if stale.name not in written:
+        path = class_dir / f"{index:03d}.png"
+        path.write_bytes(encode_png(image))
+        written[shape].add(path.name)
+    for shape, names in written.items():
+        for stale in (out_dir / "shapes" / shape).glob("*.png"):
+            if stale.name not in names:
                 stale.unlink()
-        counts[shape] = len(written)
-    return counts
+    return {shape: len(names) for shape, names in written.items()}
 
 
 # --------------------------------------------------------------------------------------------

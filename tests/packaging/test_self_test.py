@@ -24,6 +24,7 @@ def test_self_test_trains_one_epoch_into_a_temporary_catalog() -> None:
     assert "window shown" in result.stdout and "completed" in result.stdout
     assert "self-test passed" in result.stdout
     assert "onnxruntime parity passed: top-1 agreement 100.00%" in result.stdout
+    assert "explained 000.png: Grad-CAM on features.3" in result.stdout
     assert not Path(os.environ["MODELDESK_CATALOG"]).exists(), "the user's catalog was used"
 
 

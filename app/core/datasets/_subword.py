@@ -73,6 +73,15 @@ class SubwordPreprocessing:
             ids[row, :len(tokens)] = tokens
         return torch.from_numpy(ids)
 
+    def tokens(self, text: str) -> list[str]:
+        """The token strings ``encode([text])`` gives ids for, in order (explanations show
+        them): cut the same way, the closing ``[SEP]`` kept."""
+        encoded = load_tokenizer(self.package, self.file, self.sha256).encode(str(text))
+        tokens = encoded.tokens[:self.max_length]
+        if len(encoded.tokens) > len(tokens) and tokens:
+            tokens = [*tokens[:-1], encoded.tokens[-1]]
+        return list(tokens)
+
 
 def package_file(package: str, file: str) -> Path:
     """Where an installed package keeps ``file``; ``ConfigError`` when it is not installed."""

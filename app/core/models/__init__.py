@@ -8,6 +8,7 @@ from app.core.models._build import build_model, resolve_build_options
 from app.core.models._bundle import BUNDLE_FORMAT, BUNDLE_VERSION, ModelBundle
 from app.core.models._io import has_model, load_bundle, read_bundle, save_bundle
 from app.core.models._predictions import StoredPredictions, read_predictions, save_predictions
+from app.core.models._run_cache import RunCache
 from app.core.models._run_folder import (
     ARTIFACT_KINDS,
     BUNDLE,
@@ -23,7 +24,7 @@ from app.core.models._run_folder import (
 __all__ = [
     "ARTIFACT_KINDS", "BUNDLE", "BUNDLE_FORMAT", "BUNDLE_VERSION", "CHECKPOINT",
     "LEGACY_PREPROCESSING", "PREDICTIONS", "USABLE_MODEL", "WEIGHTS", "ArtifactKind",
-    "ModelBundle", "RunFolder", "StoredPredictions", "build_model", "has_model", "load_bundle",
-    "read_bundle", "read_predictions", "resolve_build_options", "save_bundle",
+    "ModelBundle", "RunCache", "RunFolder", "StoredPredictions", "build_model", "has_model",
+    "load_bundle", "read_bundle", "read_predictions", "resolve_build_options", "save_bundle",
     "save_predictions",
 ]

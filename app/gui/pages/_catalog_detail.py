@@ -109,6 +109,7 @@ class RunDetailView(QWidget):
         self.evaluation = EvaluationTab()
         self.lineage = LineageTab()
         self.lineage.open_requested.connect(self.open_requested)
+        self.misclassified.explain_with(lambda: state.catalog)
         self.deploy = DeployTab(state)
         self.tabs = QTabWidget()
         for widget, title in ((self.overview, "Overview"), (self.config, "Config"),

@@ -5,7 +5,7 @@ background (``set_results``); until then they say what they are waiting for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.pages._catalog_explain import SampleExplanation
 from app.gui.widgets.confusion_matrix import ConfusionMatrixView
 from app.gui.widgets.sample_grid import SampleGrid, SampleItem
 
@@ -130,7 +131,9 @@ class ConfusionTab(QWidget):
 
 
 class MisclassifiedTab(QWidget):
-    """Every wrong test prediction, surest first; optionally of one true/predicted class."""
+    """Every wrong test prediction, surest first; optionally of one true/predicted class.
+    Beside them, the selected sample's explanation (once ``explain_with`` says where the
+    catalog is)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,13 +147,23 @@ class MisclassifiedTab(QWidget):
         bar.addWidget(self.predicted_combo)
         bar.addStretch(1)
         self.browser = SamplesBrowser("Loading the test predictions…")
+        self.explanation = SampleExplanation()
+        self.browser.grid.sample_selected.connect(self._on_sample_selected)
+        self.browser.grid.sample_activated.connect(lambda _row: self.explanation.explain())
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.browser)
+        splitter.addWidget(self.explanation)
+        splitter.setSizes([500, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.browser, 1)
+        layout.addWidget(splitter, 1)
         self._results: Any = None
+        self._shown: tuple[Any, ...] = ()
 
     def set_results(self, results: Any, status: str = "") -> None:
         self._results = results
+        self._shown = ()
+        self.explanation.set_sample(None, None)
         for combo in (self.true_combo, self.predicted_combo):
             combo.blockSignals(True)
             combo.clear()
@@ -169,7 +182,23 @@ class MisclassifiedTab(QWidget):
             return
         samples = results.misclassified(self.true_combo.currentData(),
                                         self.predicted_combo.currentData())
+        self._shown = samples
+        self.explanation.set_sample(None, None)
         total = len(results.samples)
         note = f" — {results.note}" if results.note else ""
         self.browser.show_samples(
             f"{len(samples)} misclassified of {total} test samples, surest first{note}", samples)
+
+    def explain_with(self, catalog: Callable[[], Any]) -> None:
+        """``catalog()`` gives the catalog whose runs the shown results are of."""
+        self.explanation.catalog = catalog
+
+    def select_sample(self, row: int) -> None:
+        """Make ``row`` of the shown samples the current one (as a click does)."""
+        self.browser.grid.setCurrentIndex(self.browser.grid.sample_model.index(row))
+
+    def _on_sample_selected(self, row: int) -> None:
+        results = self._results
+        sample = self._shown[row] if results is not None and 0 <= row < len(self._shown) \
+            else None
+        self.explanation.set_sample(None if results is None else results.run_id, sample)

@@ -32,6 +32,7 @@ from app.core.models import USABLE_MODEL
 from app.gui.colors import run_color
 from app.gui.pages._compare_picker import color_swatch
 from app.gui.pages._registry_try import AliasedModel, aliased_models
+from app.gui.pages._try_explain import ExplanationPanel
 from app.gui.pages._try_inputs import ImageInput, TextInput
 from app.gui.pages._try_results import PredictionView
 from app.gui.state import AppState
@@ -120,7 +121,10 @@ class TryPage(QWidget):
         self.results.setMinimumWidth(340)
         results_frame = QFrame()
         results_frame.setFrameShape(QFrame.Shape.StyledPanel)
-        QVBoxLayout(results_frame).addWidget(self.results)
+        self.explanation = ExplanationPanel()
+        frame_layout = QVBoxLayout(results_frame)
+        frame_layout.addWidget(self.results)
+        frame_layout.addWidget(self.explanation, 1)
         body = QHBoxLayout()
         body.addWidget(self.inputs, 3)
         body.addWidget(results_frame, 2)
@@ -188,6 +192,7 @@ class TryPage(QWidget):
         self._request += 1  # answers for the previous model are stale now
         generation, run_id = self._load_generation, self.current_run_id()
         self.predictor, self._chosen_run = None, run_id
+        self.explanation.clear()
         if run_id is None:
             self.info_label.setText("")
             self.inputs.setCurrentWidget(self.empty_label)
@@ -239,6 +244,7 @@ class TryPage(QWidget):
             path = self._image_path
             if path is None:
                 self.results.show_hint("Drop an image on the left, or open one.")
+                self.explanation.clear()
                 return
             self.results.show_hint("Predicting…")
             run_in_background(
@@ -249,6 +255,7 @@ class TryPage(QWidget):
         text = self.text_input.text()
         if not text.strip():
             self.results.show_hint("Type a text on the left to see what the model thinks.")
+            self.explanation.clear()
             return
         run_in_background(self, lambda: predictor.predict([text], k)[0],
                           lambda scores: self._on_predicted(request, scores),
@@ -272,6 +279,10 @@ class TryPage(QWidget):
         if request != self._request:
             return
         self.results.show_scores(scores)
+        predictor = self.predictor
+        item = Path(self._image_path) if predictor.kind == "image" else self.text_input.text()
+        self.explanation.show_for(self.state.catalog, predictor.run_id, predictor.class_names,
+                                  item)
         self.predicted.emit(tuple(scores))
 
     def _on_failed(self, request: int, message: str) -> None:
@@ -280,4 +291,5 @@ class TryPage(QWidget):
 
     def _show_failure(self, message: str) -> None:
         self.results.show_error(message)
+        self.explanation.clear()
         self.prediction_failed.emit(message)

@@ -126,9 +126,11 @@ class SampleModel(QAbstractListModel):
 
 
 class SampleGrid(QListView):
-    """Icon grid for images, wrapped list for texts; ``sample_activated`` gives the row."""
+    """Icon grid for images, wrapped list for texts; ``sample_activated`` gives the row,
+    ``sample_selected`` the current row (-1 for none)."""
 
     sample_activated = Signal(int)
+    sample_selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +140,8 @@ class SampleGrid(QListView):
         self.setBatchSize(200)
         self.setWordWrap(True)
         self.activated.connect(lambda index: self.sample_activated.emit(index.row()))
+        self.selectionModel().currentChanged.connect(
+            lambda current, _previous: self.sample_selected.emit(current.row()))
         self._use_icons(True)
 
     def set_samples(self, items: Sequence[SampleItem]) -> None:

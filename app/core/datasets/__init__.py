@@ -14,6 +14,7 @@ from app.core.datasets._image_cache import (
 )
 from app.core.datasets._images import to_array
 from app.core.datasets._inference import encode_for_inference, pixels_for_inference
+from app.core.datasets._label_changes import EXCLUDED, apply_label_changes, load_for_run
 from app.core.datasets._load import clear_dataset_cache, load_dataset
 from app.core.datasets._prepare import PreparedData, TensorSplit, fit_vocabulary, prepare_data
 from app.core.datasets._preprocessing import (
@@ -36,6 +37,7 @@ from app.core.datasets._vocab import PAD_ID, UNK_ID, Vocabulary, tokenize
 
 __all__ = [
     "BUDGET_VARIABLE",
+    "EXCLUDED",
     "PAD_ID",
     "UNK_ID",
     "Dataset",
@@ -54,6 +56,7 @@ __all__ = [
     "TextPreprocessing",
     "ValidationReport",
     "Vocabulary",
+    "apply_label_changes",
     "clear_dataset_cache",
     "clear_image_cache",
     "decode_count",
@@ -63,6 +66,7 @@ __all__ = [
     "fit_vocabulary",
     "format_skipped_summary",
     "load_dataset",
+    "load_for_run",
     "memory_budget",
     "normalise_delimiter",
     "package_file",

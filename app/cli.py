@@ -14,8 +14,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import app
+
+if TYPE_CHECKING:
+    from app.core.datasets import TableOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -26,6 +30,7 @@ examples:
   main.py                                    open the window (on the last or the sample dataset)
   main.py --batch resources/samples/experiments.toml
   main.py --inspect resources/samples/topics.csv --json report.json
+  main.py --check-labels resources/samples/topics.csv    likely mislabeled samples, ranked
   main.py --resume 12
   main.py --reproduce 12                     train run 12's stored config again as a new run
   main.py --export 12 --format onnx          export run 12's model as ONNX and check its parity
@@ -56,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="train the experiments in a TOML file without a window")
     mode.add_argument("--inspect", metavar="PATH", type=Path,
                       help="validate a dataset and print its report without training")
+    mode.add_argument("--check-labels", metavar="DATASET", type=Path,
+                      help="rank a dataset's likely mislabeled samples (out-of-sample "
+                           "predictions of a frozen pretrained backbone's features, scored "
+                           "by cleanlab) without training")
     mode.add_argument("--resume", metavar="RUN_ID", type=int,
                       help="continue a stopped or interrupted run from its last checkpoint")
     mode.add_argument("--reproduce", metavar="RUN",
@@ -82,8 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--tolerance", metavar="T", type=float,
                         help="largest probability difference the parity check accepts "
                              "(default 1e-4)")
-    table = parser.add_argument_group("text tables (with --inspect)")
-    table.add_argument("--json", metavar="OUT", type=Path, help="also write the report as JSON")
+    table = parser.add_argument_group("text tables (with --inspect or --check-labels)")
+    table.add_argument("--json", metavar="OUT", type=Path,
+                       help="also write the report (or the ranked list) as JSON")
     table.add_argument("--text-column", metavar="C", type=_column,
                        help="text column name or 0-based index")
     table.add_argument("--label-column", metavar="C", type=_column,
@@ -163,17 +173,18 @@ def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace
 
     if args.summary_json is not None and not args.batch:
         parser.error("--summary-json only works with --batch")
-    if not args.inspect:
+    if not (args.inspect or args.check_labels):
         stray = [flag(dest) for dest in _INSPECT_ONLY if given(dest)]
         if stray:
-            parser.error(f"{stray[0]} only works with --inspect PATH")
+            parser.error(f"{stray[0]} only works with --inspect PATH or --check-labels "
+                         "DATASET")
     if args.export is None:
         stray = [flag(dest) for dest in _EXPORT_ONLY if given(dest)]
         if stray:
             parser.error(f"{stray[0]} only works with --export RUN")
     elif args.format is None:
         parser.error("--export needs --format onnx, torch or bundle")
-    modes = ("batch", "inspect", "resume", "reproduce", "export", "self_test")
+    modes = ("batch", "inspect", "check_labels", "resume", "reproduce", "export", "self_test")
     mode = next((flag(d) for d in modes if given(d)), None)
     if mode and args.dataset:
         parser.error(f"{mode} takes no DATASET argument (got {args.dataset!r}); open a dataset "
@@ -195,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _batch(args)
         if args.inspect:
             return _inspect(args)
+        if args.check_labels:
+            return _check_labels(args)
         if args.resume is not None:
             return _resume(args)
         if args.reproduce is not None:
@@ -251,17 +264,33 @@ def _batch(args: argparse.Namespace) -> int:
     return run_batch(args.batch, _catalog_path(args), summary_json=args.summary_json)
 
 
-def _inspect(args: argparse.Namespace) -> int:
-    from app.core.config import run_param
-    from app.core.datasets import TableOptions, inspect_dataset, load_dataset
+def _table_options(args: argparse.Namespace) -> TableOptions:
+    """The table options of --inspect and --check-labels (and their --json's folder)."""
+    from app.core.datasets import TableOptions
     from app.core.errors import ConfigError
 
     if args.json is not None and not args.json.parent.is_dir():
         raise ConfigError(f"--json {args.json}: the folder {args.json.parent} does not exist; "
                           "create it or choose another path", fields=("json",))
     delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
-    options = TableOptions(text_column=args.text_column, label_column=args.label_column,
-                           delimiter=delimiter, has_header=False if args.no_header else None)
+    return TableOptions(text_column=args.text_column, label_column=args.label_column,
+                        delimiter=delimiter, has_header=False if args.no_header else None)
+
+
+def _check_labels(args: argparse.Namespace) -> int:
+    from app.batch import check_dataset_labels
+
+    options = _table_options(args)
+    return check_dataset_labels(args.check_labels, options, _catalog_path(args),
+                                json_out=args.json)
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from app.core.config import run_param
+    from app.core.datasets import inspect_dataset, load_dataset
+    from app.core.errors import ConfigError
+
+    options = _table_options(args)
     split = {key: None if getattr(args, key) is None else
              run_param(key).validate(getattr(args, key), where="--inspect")
              for key in ("val_fraction", "test_fraction", "seed")}

@@ -14,7 +14,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.core.augment import AUGMENT_KEYS
-from app.core.catalog import ENV_VAR, Catalog, RunRecord, resolve_catalog_path
+from app.core.catalog import (
+    ENV_VAR,
+    Catalog,
+    RunRecord,
+    label_changes_config,
+    resolve_catalog_path,
+)
 from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset
 from app.core.errors import ModelDeskError
@@ -194,7 +200,10 @@ class AppState(QObject):
         values = {**self.values, "dataset": str(self.dataset.path), "model": self.model_name,
                   "model_options": dict(self.model_options),
                   "text_column": options.text_column, "label_column": options.label_column,
-                  "delimiter": options.delimiter, "has_header": options.has_header}
+                  "delimiter": options.delimiter, "has_header": options.has_header,
+                  # the analyst's decisions from Check labels (Data page), as the run's own
+                  "label_changes": label_changes_config(self.catalog.label_changes(
+                      self.dataset.path))}
         if self.dataset.kind != "image":  # kept for the next image dataset; not shown for text
             values = {k: v for k, v in values.items() if k not in AUGMENT_KEYS}
         return make_config(values)

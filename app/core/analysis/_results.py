@@ -10,7 +10,7 @@ from typing import Any
 
 from app.core.catalog import Catalog, RunDetail, RunRecord, thaw
 from app.core.config import RunConfig
-from app.core.datasets import Dataset, TableOptions, load_dataset
+from app.core.datasets import Dataset, load_for_run
 from app.core.errors import CatalogError, CheckpointError, ModelDeskError
 from app.core.models import RunFolder, StoredPredictions, read_bundle
 from app.core.models import read_predictions as read_predictions_file
@@ -171,7 +171,7 @@ def _reload_dataset(run: RunRecord, recorded: str | None,
     """The run's dataset as it was at training time, or ``None`` and why not."""
     try:
         config = RunConfig.from_stored(thaw(run.config), where=f"run {run.id}")
-        dataset = load_dataset(config.data.dataset, TableOptions.from_config(config.data))
+        dataset = load_for_run(config.data)
     except ModelDeskError as error:
         return None, f"the dataset cannot be loaded ({error}); images and texts are not shown"
     except OSError as error:

@@ -12,8 +12,9 @@ and dropped the CHECK on ``runs.status``, 4 (``_schema_v4``) made metrics compac
 heartbeat, run health and dataset reports, 5 (``_schema_v5``) the link from a reproduction to
 the run it re-ran, 6 (``_schema_v6``) derived models (exports, compressed
 versions) and the model registry, 7 (``_schema_v7``) archived model versions and the trigger
-keeping their runs. The v1 statements below still carry that CHECK: they are what version-1
-files contain, and a fresh file runs every migration in turn.
+keeping their runs, 8 (``_schema_v8``) the analyst's label changes per dataset. The v1
+statements below still carry that CHECK: they are what version-1 files contain, and a fresh
+file runs every migration in turn.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from app.core.catalog._schema_v4 import v4_compact_metrics_liveness_health
 from app.core.catalog._schema_v5 import v5_reproductions
 from app.core.catalog._schema_v6 import v6_exports_and_registry
 from app.core.catalog._schema_v7 import v7_archived_versions
+from app.core.catalog._schema_v8 import v8_label_changes
 from app.core.errors import CatalogError
 
 Migration = Callable[[Database], None]
@@ -145,6 +147,7 @@ MIGRATIONS: list[Migration] = [
     v5_reproductions,
     v6_exports_and_registry,
     v7_archived_versions,
+    v8_label_changes,
 ]
 """Ordered migrations; ``len(MIGRATIONS)`` is the version this code writes."""
 

@@ -18,7 +18,7 @@ from app.core.analysis import test_results
 from app.core.catalog import Catalog, thaw
 from app.core.compress._errors import CompressionError
 from app.core.config import RunConfig
-from app.core.datasets import Preprocessing, TableOptions, load_dataset, split_dataset
+from app.core.datasets import Preprocessing, load_for_run, split_dataset
 from app.core.errors import ModelDeskError
 from app.core.export import raw_inputs
 
@@ -57,7 +57,7 @@ def training_inputs(catalog: Catalog, run_id: int, preprocessing: Preprocessing,
     detail = catalog.get_run(run_id)
     try:
         config = RunConfig.from_stored(thaw(detail.run.config), where=f"run {run_id}")
-        dataset = load_dataset(config.data.dataset, TableOptions.from_config(config.data))
+        dataset = load_for_run(config.data)
         split = split_dataset(dataset, config.data.val_fraction, config.data.test_fraction,
                               config.seed)
     except (ModelDeskError, OSError) as error:

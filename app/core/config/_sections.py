@@ -78,6 +78,10 @@ class DataConfig:
     min_freq: int = _p(1, int, "Minimum token count to enter the vocabulary", min=1, max=1000)
     max_vocab: int = _p(20000, int, "Largest vocabulary size", min=10, max=1_000_000,
                         log=True)
+    label_changes: dict[str, Any] = _p({}, dict, "Samples this run changes, by sample id: a "
+                                       "corrected class name, or false to leave the sample "
+                                       "out (the Data page's Check labels records them); the "
+                                       "dataset's files are never edited")
 
 
 @dataclass(frozen=True)

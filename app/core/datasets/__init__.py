@@ -16,6 +16,7 @@ from app.core.datasets._image_cache import (
 from app.core.datasets._images import to_array
 from app.core.datasets._inference import encode_for_inference, pixels_for_inference
 from app.core.datasets._inspection import Inspection, inspect_dataset
+from app.core.datasets._label_changes import EXCLUDED, apply_label_changes, load_for_run
 from app.core.datasets._load import clear_dataset_cache, load_dataset
 from app.core.datasets._near import NearDuplicateGroup, near_duplicates, normalise_text
 from app.core.datasets._prepare import PreparedData, TensorSplit, fit_vocabulary, prepare_data
@@ -41,6 +42,7 @@ from app.core.datasets._vocab import PAD_ID, UNK_ID, Vocabulary, tokenize
 __all__ = [
     "BUDGET_VARIABLE",
     "IMBALANCE_RATIO",
+    "EXCLUDED",
     "PAD_ID",
     "UNK_ID",
     "ClassImbalance",
@@ -65,6 +67,7 @@ __all__ = [
     "ValidationReport",
     "Vocabulary",
     "class_imbalance",
+    "apply_label_changes",
     "clear_dataset_cache",
     "clear_image_cache",
     "decode_count",
@@ -75,6 +78,7 @@ __all__ = [
     "inspect_dataset",
     "format_skipped_summary",
     "load_dataset",
+    "load_for_run",
     "memory_budget",
     "near_duplicates",
     "near_leaks",

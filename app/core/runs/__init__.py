@@ -3,6 +3,7 @@
 from app.core.runs._artifacts import BundleWriter, PredictionsWriter, run_writers
 from app.core.runs._environment import environment
 from app.core.runs._execute import RunOutcome, execute, resume
+from app.core.runs._features import with_cached_features
 from app.core.runs._find_run import find_run, find_version
 from app.core.runs._init_from import names_run
 from app.core.runs._inputs import ModelInputs, inputs_key, model_inputs
@@ -17,4 +18,4 @@ __all__ = ["EPOCH_KEYS", "STEP_LOSS", "BundleWriter", "CatalogRecorder", "ModelI
            "environment", "execute", "find_run", "find_version", "inputs_key", "make_config",
            "model_inputs",
            "names_run", "plan_reproduction", "plan_run", "preflight", "recover_interrupted",
-           "resume", "run_writers"]
+           "resume", "run_writers", "with_cached_features"]

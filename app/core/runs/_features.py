@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +52,13 @@ class FeatureOutcome:
 
 
 def with_cached_features(data: PreparedData, model: nn.Module, device: torch.device,
-                         content_key: str, cache_dir: Path | None) -> FeatureOutcome:
-    """``data`` with each split's inputs replaced by ``model.features`` of them."""
+                         content_key: str, cache_dir: Path | None, *,
+                         on_batch: Callable[[int, int], None] | None = None) -> FeatureOutcome:
+    """``data`` with each split's inputs replaced by ``model.features`` of them.
+
+    ``on_batch(done, total)`` hears each computed batch (samples so far, samples in all); an
+    exception it raises (a cancel) ends the computation and nothing is cached.
+    """
     import torch
 
     key = _key(data, model, content_key)
@@ -63,7 +69,7 @@ def with_cached_features(data: PreparedData, model: nn.Module, device: torch.dev
         if table is None and path is not None and path.is_file():
             table, source = _read(path), "file"
         if table is None:
-            table, source = _compute(data, model, device), "computed"
+            table, source = _compute(data, model, device, on_batch), "computed"
             if path is not None:
                 _write(path, table)
         _memory[key] = table
@@ -81,13 +87,15 @@ def with_cached_features(data: PreparedData, model: nn.Module, device: torch.dev
     return FeatureOutcome(featured, source, time.perf_counter() - started, path)
 
 
-def _compute(data: PreparedData, model: nn.Module, device: torch.device) -> torch.Tensor:
+def _compute(data: PreparedData, model: nn.Module, device: torch.device,
+             on_batch: Callable[[int, int], None] | None = None) -> torch.Tensor:
     """Features of every sample in dataset order (rows of samples in no split stay zero)."""
     import torch
 
     splits = [s for s in (data.train, data.val, data.test) if len(s)]
     size = max(int(s.indices.max()) for s in splits) + 1
     table: torch.Tensor | None = None
+    total, done = sum(len(s) for s in splits), 0
     was_training = model.training
     model.eval()
     try:
@@ -99,6 +107,9 @@ def _compute(data: PreparedData, model: nn.Module, device: torch.device) -> torc
                     if table is None:
                         table = torch.zeros((size, out.shape[1]), dtype=torch.float32)
                     table[split.indices[rows]] = out
+                    done += len(rows)
+                    if on_batch is not None:
+                        on_batch(done, total)
     finally:
         model.train(was_training)
     assert table is not None

@@ -13,7 +13,13 @@ from typing import Any
 
 from app.core.augment import check_augmentation
 from app.core.config import RunConfig, run_params
-from app.core.datasets import Dataset, TableOptions, load_dataset, split_dataset
+from app.core.datasets import (
+    Dataset,
+    TableOptions,
+    apply_label_changes,
+    load_dataset,
+    split_dataset,
+)
 from app.core.errors import ConfigError, DatasetError
 from app.core.palette import ArchitectureSpec, get_spec, list_specs
 from app.core.runs._starting_point import check_starting_point
@@ -82,6 +88,7 @@ def plan_run(config: RunConfig, *, where: str = "") -> PlannedRun:
                           fields=("weights",))
     try:
         dataset = load_dataset(config.data.dataset, TableOptions.from_config(config.data))
+        dataset = apply_label_changes(dataset, config.data.label_changes, where=where)
         # refuses a split that leaves nothing to test, naming the classes too small for it
         split_dataset(dataset, config.data.val_fraction, config.data.test_fraction, config.seed)
     except DatasetError as error:

@@ -27,6 +27,7 @@ from app.core.datasets import Dataset, TableOptions
 from app.gui.pages._data_chart import ClassChart
 from app.gui.pages._data_header import DatasetHeader
 from app.gui.pages._data_images import ImagePreview
+from app.gui.pages._data_labels import LabelCheckBar
 from app.gui.pages._data_report import ReportView
 from app.gui.pages._data_split import SplitPanel
 from app.gui.pages._data_status import StatusStrip
@@ -89,8 +90,10 @@ class DataPage(QWidget):
         self.splitter.setSizes([620, 420])
         self.splitter.setChildrenCollapsible(False)
 
+        self.labels = LabelCheckBar(self.state)  # Check labels… (_data_labels.py)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.labels)
         layout.addWidget(self.status)
         layout.addWidget(self.splitter, 1)
         self.header.open_folder_requested.connect(self._on_open_folder)

@@ -49,22 +49,65 @@ def read_thumbnail(path: Path) -> QImage:
     return reader.read()
 
 
-class SampleModel(QAbstractListModel):
+class LazyThumbnails:
+    """Thumbnails by row for a Qt model: decoded on the pool, a blank of the same size
+    meanwhile (so views lay cells out at their final size from the start), a grey one for an
+    unreadable file. The model calls ``reset_thumbnails`` when its rows change and implements
+    ``thumbnail_ready(row)`` (emit ``dataChanged``)."""
+
+    thumbnails_loaded = 0
+    _generation = 0
+    _placeholder: QPixmap | None = None
+
+    def reset_thumbnails(self) -> None:
+        self._pixmaps: dict[int, QPixmap] = {}
+        self._requested: set[int] = set()
+        self._generation += 1
+
+    def thumbnail(self, row: int, path: Path) -> QPixmap:
+        pixmap = self._pixmaps.get(row)
+        if pixmap is not None:
+            return pixmap
+        if row not in self._requested:
+            self._requested.add(row)
+            # through run_in_background: its relay belongs to this model, so a page closed
+            # while thumbnails decode drops their results instead of delivering into a
+            # deleted object (a signals object per job once crashed the window that way)
+            generation = self._generation
+            run_in_background(self, lambda: read_thumbnail(path),
+                              lambda image: self._on_loaded(generation, row, image),
+                              lambda _message: self._on_loaded(generation, row, QImage()))
+        if self._placeholder is None:
+            self._placeholder = _filled("#eef1f4")
+        return self._placeholder
+
+    def thumbnail_ready(self, row: int) -> None:
+        raise NotImplementedError
+
+    def _on_loaded(self, generation: int, row: int, image: QImage) -> None:
+        if generation != self._generation or row >= self.rowCount():
+            return
+        self._pixmaps[row] = _filled("#ddd") if image.isNull() else QPixmap.fromImage(image)
+        self.thumbnails_loaded += 1
+        self.thumbnail_ready(row)
+
+
+def _filled(color: str) -> QPixmap:
+    pixmap = QPixmap(THUMB, THUMB)
+    pixmap.fill(QColor(color))
+    return pixmap
+
+
+class SampleModel(LazyThumbnails, QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.items: list[SampleItem] = []
-        self._pixmaps: dict[int, QPixmap] = {}
-        self._requested: set[int] = set()
-        self._generation = 0
-        self._placeholder: QPixmap | None = None
-        self.thumbnails_loaded = 0
+        self.reset_thumbnails()
 
     def set_items(self, items: Sequence[SampleItem]) -> None:
         self.beginResetModel()
         self.items = list(items)
-        self._pixmaps.clear()
-        self._requested.clear()
-        self._generation += 1
+        self.reset_thumbnails()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -85,42 +128,10 @@ class SampleModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ForegroundRole and item.highlight:
             return QColor(item.highlight)
         if role == Qt.ItemDataRole.DecorationRole and item.image_path is not None:
-            return self._thumbnail(index.row(), item.image_path)
+            return self.thumbnail(index.row(), item.image_path)
         return None
 
-    def _thumbnail(self, row: int, path: Path) -> QPixmap:
-        """The thumbnail, or a blank one of the same size while it decodes (so the view
-        lays cells out at their final size from the start)."""
-        pixmap = self._pixmaps.get(row)
-        if pixmap is not None:
-            return pixmap
-        if row not in self._requested:
-            self._requested.add(row)
-            # through run_in_background: its relay belongs to this model, so a page closed
-            # while thumbnails decode drops their results instead of delivering into a
-            # deleted object (a signals object per job once crashed the window that way)
-            generation = self._generation
-            run_in_background(self, lambda: read_thumbnail(path),
-                              lambda image: self._on_loaded(generation, row, image),
-                              lambda _message: self._on_loaded(generation, row, QImage()))
-        return self._loading_pixmap()
-
-    def _loading_pixmap(self) -> QPixmap:
-        if self._placeholder is None:
-            self._placeholder = QPixmap(THUMB, THUMB)
-            self._placeholder.fill(QColor("#eef1f4"))
-        return self._placeholder
-
-    def _on_loaded(self, generation: int, row: int, image: QImage) -> None:
-        if generation != self._generation or row >= len(self.items):
-            return
-        if image.isNull():
-            placeholder = QPixmap(THUMB, THUMB)
-            placeholder.fill(QColor("#ddd"))
-            self._pixmaps[row] = placeholder
-        else:
-            self._pixmaps[row] = QPixmap.fromImage(image)
-        self.thumbnails_loaded += 1
+    def thumbnail_ready(self, row: int) -> None:
         index = self.index(row)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 

@@ -219,3 +219,27 @@ def test_ctrl_c_on_the_launcher_stops_every_process_at_one_step(
     resumed = _torchrun("--resume", 1, "--catalog", catalog_path)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert Catalog(catalog_path).get_run_record(1).status == "completed"
+
+
+def test_a_search_under_torchrun_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    topics = REPO / "resources" / "samples" / "topics.csv"
+    search = write_toml(tmp_path / "search.toml", f"""
+[[experiment]]
+name = "topics-search"
+dataset = "{topics}"
+model = "bag_of_embeddings"
+epochs = 1
+
+[experiment.search]
+trials = 2
+
+[experiment.search.space]
+lr = [0.001, 0.01]
+""")
+    catalog_path = tmp_path / "catalog.sqlite"
+    done = _torchrun("--batch", search, "--catalog", catalog_path)
+
+    assert done.returncode != 0
+    assert done.stderr.count("error: ") == 1, done.stderr  # rank zero says it, once
+    assert "do not run under torchrun yet" in done.stderr
+    assert not catalog_path.exists()

@@ -200,6 +200,22 @@ def test_a_run_of_two_processes_resumes_in_one(tmp_path: Path,
 
 
 @pytest.mark.slow
+def test_a_killed_and_resumed_run_ends_as_the_uninterrupted_one(
+        tmp_path: Path, launches: list[MainProcess]) -> None:
+    """Reproducible for a given world size: the same shards, optimiser state and RNG."""
+    catalog_path, _ = _killed_in_epoch_two(tmp_path / "killed", launches)
+    assert _torchrun("--resume", 1, "--catalog", catalog_path).returncode == 0
+    whole_path = tmp_path / "whole" / "catalog.sqlite"
+    assert _torchrun("--batch", _experiments(tmp_path, epochs=3), "--catalog",
+                     whole_path).returncode == 0
+
+    resumed = Catalog(catalog_path).get_run_record(1)
+    whole = Catalog(whole_path).get_run_record(1)
+    for field in ("final_train_loss", "final_val_loss", "final_val_accuracy", "test_accuracy"):
+        assert getattr(resumed, field) == pytest.approx(getattr(whole, field), abs=1e-6), field
+
+
+@pytest.mark.slow
 def test_ctrl_c_on_the_launcher_stops_every_process_at_one_step(
         tmp_path: Path, launches: list[MainProcess]) -> None:
     experiments = _experiments(tmp_path, epochs=EPOCHS)

@@ -4,7 +4,8 @@ Crash-safety tests start real batch runs in a subprocess and SIGKILL them in the
 checkpoint write, a catalog transaction or a training step. With
 ``MODELDESK_TESTPOINT=<name>:<n>`` the process prints ``TESTPOINT <name> <n>`` on stdout when
 it reaches that point for the n-th time and then blocks until it is killed. Unset (always, for
-users) a point costs one comparison.
+users) a point costs one comparison. Under torchrun every process inherits the variable;
+``MODELDESK_TESTPOINT_RANK=<r>`` keeps the point to the process whose ``RANK`` is r.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import threading
 
 ENV_VAR = "MODELDESK_TESTPOINT"
+RANK_VAR = "MODELDESK_TESTPOINT_RANK"
 
 CHECKPOINT_WRITE = "checkpoint-write"
 """Inside ``atomic_write``: the temporary file is written, not yet renamed over the target."""
@@ -27,6 +29,8 @@ SEARCH_EPOCH = "search-epoch"
 """In a search trial: an epoch's validation metric has just been reported to Optuna."""
 
 _name, _, _count = os.environ.get(ENV_VAR, "").partition(":")
+if os.environ.get(RANK_VAR, os.environ.get("RANK", "0")) != os.environ.get("RANK", "0"):
+    _name = ""  # another process of the launch freezes
 _target = int(_count) if _count.isdigit() else 1
 _seen = {"n": 0}
 _lock = threading.Lock()

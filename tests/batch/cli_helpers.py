@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,9 +68,13 @@ class MainProcess:
     (batch mode writes only a few lines there, so its pipe never fills).
     """
 
-    def __init__(self, *args: object) -> None:
+    def __init__(self, *args: object, launcher: Sequence[str] = (),
+                 env: Mapping[str, str] | None = None) -> None:
+        """``launcher`` runs main.py instead of this Python (``torchrun ...``); ``env`` is
+        added to this test's environment."""
+        command = [*launcher] if launcher else [sys.executable]
         self.proc = subprocess.Popen(
-            [sys.executable, str(MAIN), *map(str, args)], cwd=REPO, env=os.environ.copy(),
+            [*command, str(MAIN), *map(str, args)], cwd=REPO, env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()

@@ -17,6 +17,11 @@ from app.core.engine._checkpoint import (
 from app.core.engine._checkpointing import Checkpointing
 from app.core.engine._control import RunControl
 from app.core.engine._device import describe_device, memory_in_use, resolve_device
+from app.core.engine._distributed import (
+    DistributedDataParallel,
+    from_environment,
+    launched_by_torchrun,
+)
 from app.core.engine._divergence import DivergenceWatcher
 from app.core.engine._evaluate import Predictions, compute_test_metrics, predict
 from app.core.engine._events import (
@@ -39,10 +44,12 @@ from app.core.engine._trainer import FitResult, Trainer
 
 __all__ = [
     "COMPLETED", "DIVERGED", "FAILED", "NOT_LEARNING", "PRUNED", "STOPPED",
-    "BestTracker", "Callback", "CallbackList", "Checkpointing", "DivergenceWatcher",
+    "BestTracker", "Callback", "CallbackList", "Checkpointing", "DistributedDataParallel",
+    "DivergenceWatcher",
     "EpochEnd", "EventStream", "FitResult", "Notice", "Paused", "Predictions", "RunControl",
     "RunFinished", "RunStarted", "SingleDevice", "Snapshot", "StepEnd", "StopRun", "Strategy",
-    "Trainer", "atomic_write", "compute_test_metrics", "describe_device", "load_checkpoint",
+    "Trainer", "atomic_write", "compute_test_metrics", "describe_device", "from_environment",
+    "launched_by_torchrun", "load_checkpoint",
     "load_weights", "majority_rate", "memory_in_use", "predict", "resolve_device",
     "save_checkpoint", "save_weights",
 ]

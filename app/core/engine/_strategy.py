@@ -2,20 +2,24 @@
 
 The loop asks the strategy four things: set the model up on its device, which sample indices
 this process trains on in an epoch, the sum of a few numbers over every process, and whether
-this process is global rank zero (the one that writes files and the catalog). Only the
-single-device strategy exists now; a ``torch.distributed`` one (DistributedDataParallel under
-``torchrun``) answers the same questions.
+this process is global rank zero (the one that writes files and the catalog). A multi-process
+strategy (``_distributed.DistributedDataParallel`` under ``torchrun``) also makes every process
+decide alike: rank zero's values are shared (``share``, ``on_zero``), a stop anywhere stops
+everyone at the same step (``any_true``). The defaults here are what one process does.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.core.engine._device import resolve_device
+from app.core.engine._device import describe_device, resolve_device
 
 if TYPE_CHECKING:
     import torch
     from torch import nn
+
+T = TypeVar("T")
 
 
 class Strategy:
@@ -53,6 +57,38 @@ class Strategy:
     def reduce_sum(self, values: torch.Tensor) -> torch.Tensor:
         """``values`` summed over every process (the same tensor on one process)."""
         raise NotImplementedError
+
+    def any_true(self, flag: bool) -> bool:
+        """Whether ``flag`` is set on any process; every process must ask at the same point
+        (a stop request reaching one rank stops them all at the same step)."""
+        return flag
+
+    def highest(self, value: int) -> int:
+        """The largest of every process's ``value`` (which stop wins when several differ)."""
+        return value
+
+    def share(self, value: T) -> T:
+        """Global rank zero's ``value`` on every process (a JSON-like or tensor object)."""
+        return value
+
+    def on_zero(self, work: Callable[[], T]) -> T:
+        """Run ``work`` on global rank zero only and hand its result to every process; an
+        error there is raised on every process (a ``ModelDeskError`` keeps its message), so no
+        process is left waiting for the others."""
+        return work()
+
+    def label(self, device: torch.device) -> str:
+        """The devices of this run for the catalog and the console."""
+        return describe_device(device)
+
+    def describe(self, requested: str) -> dict[str, Any] | None:
+        """World size, backend and devices for the run's environment record; ``None`` for one
+        process (whose record stays as it always was)."""
+        return None
+
+    def lost_peer(self, error: BaseException) -> bool:
+        """Whether ``error`` means another process of the run is gone (killed, crashed)."""
+        return False
 
 
 class SingleDevice(Strategy):

@@ -21,12 +21,14 @@ from app.core.config import RuntimeConfig, TrainingConfig
 from app.core.engine._best import BestTracker
 from app.core.engine._callbacks import Callback, CallbackList, StopRun
 from app.core.engine._control import RunControl
-from app.core.engine._device import describe_device, memory_in_use
+from app.core.engine._device import memory_in_use
 from app.core.engine._divergence import DivergenceWatcher
 from app.core.engine._evaluate import Predictions, compute_test_metrics, predict
 from app.core.engine._events import (
     COMPLETED,
+    DIVERGED,
     FAILED,
+    PRUNED,
     STOPPED,
     EpochEnd,
     Paused,
@@ -39,6 +41,7 @@ from app.core.engine._optim import Schedule, build_optimizer
 from app.core.engine._snapshot import Snapshot
 from app.core.engine._state import TrainState
 from app.core.engine._strategy import SingleDevice, Strategy
+from app.core.statuses import INTERRUPTED
 
 if TYPE_CHECKING:
     import torch
@@ -48,6 +51,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 WARM_UP_THREAD = "import-torchmetrics"
+_STOP_ORDER = (COMPLETED, PRUNED, STOPPED, DIVERGED, FAILED)
+"""Statuses a callback may stop a run with, weakest first: where processes differ, the
+strongest wins."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,13 @@ class Trainer:
         try:
             status, message, tested = self._fit(started, resume_from)
         except Exception as error:  # the run is recorded as failed, the caller decides more
-            log.exception("training failed")
-            status, message, tested = FAILED, f"{type(error).__name__}: {error}", None
+            if self.strategy.lost_peer(error):  # another process of the run is gone
+                log.warning("training interrupted: %s", error)
+                status, message = INTERRUPTED, f"another process of the run ended ({error})"
+            else:
+                log.exception("training failed")
+                status, message = FAILED, f"{type(error).__name__}: {error}"
+            tested = None
         return self._finish(status, message, started, tested)
 
     # ---------------------------------------------------------------------------- the loop
@@ -133,7 +144,7 @@ class Trainer:
             state.restore(resume_from, self.module, self.optimizer, self.schedule, self.scaler,
                           self.device)
         self.callbacks.on_run_start(self._run_started())
-        stop, message = self.callbacks.take_stop(), ""
+        stop, message = self._agreed_stop(), ""
         while stop is None and state.epoch < training.epochs:
             epoch_started = time.perf_counter()
             outcome = self._train_epoch(state.epoch + 1)
@@ -142,7 +153,7 @@ class Trainer:
                 break
             state.epoch += 1
             self._end_epoch(outcome, time.perf_counter() - epoch_started)
-            stop = self.callbacks.take_stop()
+            stop = self._agreed_stop()
             if stop is None and state.best.should_stop:
                 best = state.best
                 message = (f"early stopping: {best.monitor} did not improve for "
@@ -167,7 +178,8 @@ class Trainer:
         interval_started = time.perf_counter()
         batches = self._batches(epoch)
         for step, index in enumerate(batches, start=1):
-            if (control.paused and not self._wait_while_paused()) or control.stop_requested:
+            halt = (control.paused and not self._wait_while_paused()) or control.stop_requested
+            if self.strategy.any_true(halt):  # every process stops at the same step
                 return _EpochOutcome(StopRun(STOPPED))
             x, y = inputs.index_select(0, index), labels.index_select(0, index)
             if x.device != self.device:
@@ -194,7 +206,7 @@ class Trainer:
                     lr=self._lr(), samples_per_second=interval_samples
                     * self.strategy.world_size / max(now - interval_started, 1e-9),
                     memory_bytes=memory_in_use(self.device)))
-                stop = self.callbacks.take_stop()
+                stop = self._agreed_stop()
                 if stop is not None:
                     return _EpochOutcome(stop)
                 interval_loss.zero_()
@@ -225,15 +237,13 @@ class Trainer:
     def _end_epoch(self, outcome: _EpochOutcome, seconds: float) -> None:
         state = self.state
         val_loss = val_accuracy = None
-        if len(self.data.val):
-            val = self._predict(self.data.val)
-            val_loss = val.loss
-            val_accuracy = float((val.predicted == val.targets).float().mean())
+        if len(self.data.val):  # rank zero validates; every process decides on its figures
+            val_loss, val_accuracy = self.strategy.on_zero(self._validate)
             self._best_val_accuracy = max(val_accuracy, self._best_val_accuracy or 0.0)
         monitored = {"val_loss": val_loss, "val_accuracy": val_accuracy,
                      "train_loss": outcome.loss}[state.best.monitor]
         is_best = state.best.update(state.epoch, monitored)
-        if is_best:
+        if is_best and self.strategy.is_global_zero:  # only rank zero saves or tests
             state.keep_best(self.module)
         self.schedule.after_epoch(monitored)
         event = EpochEnd(
@@ -249,7 +259,25 @@ class Trainer:
                                                      self._elapsed_now()))
         self.callbacks.on_save(event, snapshot)
 
+    def _validate(self) -> tuple[float, float]:
+        val = self._predict(self.data.val)
+        return val.loss, float((val.predicted == val.targets).float().mean())
+
+    def _agreed_stop(self) -> StopRun | None:
+        """The callbacks' stop request, the same on every process: the strongest of theirs
+        (a process that raised none hears the one another raised)."""
+        stop = self.callbacks.take_stop()
+        if self.strategy.world_size == 1:
+            return stop
+        mine = _STOP_ORDER.index(stop.status) + 1 if stop is not None else 0
+        agreed = self.strategy.highest(mine)
+        if agreed == mine:
+            return stop
+        return StopRun(_STOP_ORDER[agreed - 1], "ended by another process of the run")
+
     def _test(self) -> tuple[dict[str, Any], Predictions] | None:
+        if not self.strategy.is_global_zero:  # the others have nothing to write
+            return None
         if self.training.restore_best:
             self.state.load_best_into(self.module)
         if not len(self.data.test):
@@ -286,7 +314,7 @@ class Trainer:
         trainable = sum(p.numel() for p in self.module.parameters() if p.requires_grad)
         return RunStarted(
             total_epochs=self.training.epochs, start_epoch=self.state.epoch,
-            steps_per_epoch=self.steps_per_epoch, device=describe_device(self.device),
+            steps_per_epoch=self.steps_per_epoch, device=self.strategy.label(self.device),
             mixed_precision=self.amp_dtype is not None, parameters=total,
             trainable_parameters=trainable, train_samples=len(self.data.train),
             val_samples=len(self.data.val), test_samples=len(self.data.test),
@@ -328,7 +356,9 @@ class Trainer:
         return count - 1 if count > 1 and samples % size == 1 else count
 
     def _predict(self, split: TensorSplit) -> Predictions:
-        return predict(self.model, split, self.data.to_model_input, self.device,
+        """Through the bare module: a data-parallel wrapper would sync buffers in its
+        forward, a collective only one process reaches here."""
+        return predict(self.module, split, self.data.to_model_input, self.device,
                        max(self.training.batch_size, 256), self.amp_dtype)
 
     def _wait_while_paused(self) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.core.catalog import Catalog
 from app.core.config import RunConfig
-from app.core.engine import Callback, CallbackList, Notice, RunControl
+from app.core.engine import Callback, CallbackList, Notice, RunControl, SingleDevice, Strategy
 from app.core.jobs._study import Trial, after_trial
 from app.core.runs import (
     PlannedRun,
@@ -43,7 +43,10 @@ class Job:
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
             control: RunControl | None = None,
-            on_created: OnCreated | None = None) -> RunOutcome:
+            on_created: OnCreated | None = None,
+            strategy: Strategy | None = None) -> RunOutcome:
+        """Train into ``catalog``. With a multi-process ``strategy`` (torchrun) every process
+        runs the job; only global rank zero writes (``catalog`` may be read-only elsewhere)."""
         raise NotImplementedError
 
 
@@ -69,14 +72,17 @@ class TrainJob(Job):
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
             control: RunControl | None = None,
-            on_created: OnCreated | None = None) -> RunOutcome:
+            on_created: OnCreated | None = None,
+            strategy: Strategy | None = None) -> RunOutcome:
         planned = self.plan(catalog)  # the dataset is memoised, so planning again is cheap
-        study_id = self.trial.study.ensure(catalog) if self.trial else None
+        strategy = strategy or SingleDevice()
+        trial = self.trial
+        study_id = strategy.on_zero(lambda: trial.study.ensure(catalog)) if trial else None
         outcome = execute(planned, catalog, callbacks=callbacks, control=control,
                           parent_run_id=self.parent_run_id, study_id=study_id,
-                          trial_number=self.trial.number if self.trial else None,
-                          on_created=on_created)
-        if study_id is not None:
+                          trial_number=trial.number if trial else None,
+                          on_created=on_created, strategy=strategy)
+        if study_id is not None and strategy.is_global_zero:
             after_trial(catalog, study_id)
         return outcome
 
@@ -96,13 +102,16 @@ class ResumeJob(Job):
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
             control: RunControl | None = None,
-            on_created: OnCreated | None = None) -> RunOutcome:
+            on_created: OnCreated | None = None,
+            strategy: Strategy | None = None) -> RunOutcome:
         if on_created is not None:
             on_created(self.run_id)
-        outcome = resume(catalog, self.run_id, callbacks=callbacks, control=control)
+        strategy = strategy or SingleDevice()
+        outcome = resume(catalog, self.run_id, callbacks=callbacks, control=control,
+                         strategy=strategy)
         study_id = catalog.get_run_record(self.run_id).study_id
-        if study_id is not None:  # a trial resumed: the study's best and status may change
-            after_trial(catalog, study_id)
+        if study_id is not None and strategy.is_global_zero:  # a trial resumed: the study's
+            after_trial(catalog, study_id)  # best and status may change
         return outcome
 
 
@@ -128,10 +137,11 @@ class ReproduceJob(Job):
 
     def run(self, catalog: Catalog, *, callbacks: Sequence[Callback] = (),
             control: RunControl | None = None,
-            on_created: OnCreated | None = None) -> RunOutcome:
+            on_created: OnCreated | None = None,
+            strategy: Strategy | None = None) -> RunOutcome:
         reproduction = plan_reproduction(catalog, self.run_id)
         if reproduction.dataset_changed:
             CallbackList(callbacks).on_notice(Notice(reproduction.warning(), "warning"))
         return execute(reproduction.planned, catalog, callbacks=callbacks, control=control,
                        on_created=on_created, reproduces_run_id=reproduction.original.id,
-                       name=reproduction.name)
+                       name=reproduction.name, strategy=strategy)

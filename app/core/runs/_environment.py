@@ -15,8 +15,13 @@ _LIBRARIES = ("torch", "torchvision", "torchmetrics", "numpy", "pillow", "safete
               "sqlite-utils")
 
 
-def environment(device_label: str = "") -> dict[str, Any]:
-    """A JSON-able snapshot; cheap enough to take at the start of every run."""
+def environment(device_label: str = "",
+                distributed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON-able snapshot; cheap enough to take at the start of every run.
+
+    ``distributed`` (world size, backend, every process's device and the hosts) is recorded
+    for a run trained by several processes; a single-process run's record has no such key.
+    """
     versions = {}
     for name in _LIBRARIES:
         try:
@@ -33,6 +38,8 @@ def environment(device_label: str = "") -> dict[str, Any]:
         "libraries": versions,
         "device": device_label,
     }
+    if distributed is not None:
+        info["distributed"] = distributed
     torch = sys.modules.get("torch")
     if torch is not None:
         info["torch_threads"] = torch.get_num_threads()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.core.catalog import Catalog
+from app.core.catalog import Catalog, thaw
 from app.core.config import RunConfig
 from app.core.datasets import (
     DecodedCache,
@@ -30,11 +30,11 @@ from app.core.engine import (
     Notice,
     RunControl,
     RunFinished,
+    SingleDevice,
     Strategy,
     Trainer,
     load_checkpoint,
     load_weights,
-    resolve_device,
 )
 from app.core.errors import CatalogError, ConfigError
 from app.core.models import ModelBundle, RunFolder, build_model, resolve_build_options
@@ -132,11 +132,17 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
 
     Everything that can fail on bad input (data, options, starting weights) is checked before
     the catalog run is created. ``on_created`` hears the catalog run id as soon as it exists.
+
+    With a multi-process ``strategy`` every process calls this with the same arguments; only
+    global rank zero writes the catalog and the run's files, and hands the run id, uid and
+    checkpoint to the others (``catalog`` may be read-only there).
     """
     config, dataset = planned.config, planned.dataset
     name = name or planned.name
     resuming = run_id is not None
-    uid = catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex
+    strategy = strategy or SingleDevice()
+    uid = strategy.on_zero(
+        lambda: catalog.get_run_record(run_id).uid if resuming else uuid.uuid4().hex)
     parent = resolve_parent(planned, catalog, run_id=run_id)  # init_from = a run (fine-tuning)
     parent_run_id = parent.run_id if parent is not None else parent_run_id
     if parent is not None and not resuming:  # store the uid: ids differ between catalogs
@@ -148,31 +154,39 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
         watchers.on_notice(Notice(text, level))
 
     if not resuming:
-        dataset_id = patiently(lambda: catalog.register_dataset(
-            path=str(dataset.path), kind=dataset.kind, fingerprint=dataset.fingerprint,
-            class_names=list(dataset.class_names),
-            class_counts=dict(dataset.report.class_counts), num_samples=len(dataset.labels),
-            report=dataset.report.to_dict()), catalog.path, notify, what="the dataset")
-        run_id = patiently(lambda: catalog.create_run(
-            name=name, model=planned.spec.name, dataset_id=dataset_id,
-            config=config.to_dict(), seed=config.seed, total_epochs=config.training.epochs,
-            environment=environment(), parent_run_id=parent_run_id, uid=uid,
-            study_id=study_id, trial_number=trial_number,
-            reproduces_run_id=reproduces_run_id), catalog.path, notify,
-            what="the new run")
+        distributed = strategy.describe(config.runtime.device)  # every process takes part
+
+        def create() -> int:
+            dataset_id = patiently(lambda: catalog.register_dataset(
+                path=str(dataset.path), kind=dataset.kind, fingerprint=dataset.fingerprint,
+                class_names=list(dataset.class_names),
+                class_counts=dict(dataset.report.class_counts),
+                num_samples=len(dataset.labels), report=dataset.report.to_dict()),
+                catalog.path, notify, what="the dataset")
+            return patiently(lambda: catalog.create_run(
+                name=name, model=planned.spec.name, dataset_id=dataset_id,
+                config=config.to_dict(), seed=config.seed,
+                total_epochs=config.training.epochs,
+                environment=environment(distributed=distributed),
+                parent_run_id=parent_run_id, uid=uid, study_id=study_id,
+                trial_number=trial_number, reproduces_run_id=reproduces_run_id),
+                catalog.path, notify, what="the new run")
+
+        run_id = strategy.on_zero(create)
     assert run_id is not None
     if on_created is not None:
         on_created(run_id)
     if data.storage:
         notify(data.storage, "info")
     folder = RunFolder(catalog.run_dir(run_id))
-    if resuming:
+    if resuming and strategy.is_global_zero:
         folder.remove_temporaries()  # half-written files of the process that was killed
-    data = _head_only_data(planned, data, model, catalog, notify)
+    data = _head_only_data(planned, data, model, catalog, notify, strategy)
     writers = run_writers(catalog, run_id, folder, bundle, notify=notify)
     trainer = Trainer(config.training, config.runtime, data, model,
                       callbacks=(*writers, *callbacks), control=control, strategy=strategy)
-    result = trainer.fit(resume_from=_resume_state(folder) if resuming else None)
+    start = strategy.on_zero(lambda: _resume_state(folder)) if resuming else None
+    result = trainer.fit(resume_from=start)
     finished = RunFinished(**{k: v for k, v in vars(result).items() if k != "test_predictions"})
     return RunOutcome(run_id=run_id, uid=uid, name=name, model=planned.spec.name,
                       fingerprint=dataset.fingerprint, finished=finished,
@@ -181,23 +195,33 @@ def execute(planned: PlannedRun, catalog: Catalog, *, callbacks: Sequence[Callba
 
 
 def resume(catalog: Catalog, run_id: int, *, callbacks: Sequence[Callback] = (),
-           control: RunControl | None = None) -> RunOutcome:
-    """Continue a stopped, failed or interrupted run from its last checkpoint, same run."""
-    detail = catalog.get_run(run_id)
-    if not catalog.resumable(run_id):
-        raise CatalogError(
-            f"run {run_id} is {detail.run.status}; only stopped, failed or interrupted runs "
-            "can be resumed")
+           control: RunControl | None = None,
+           strategy: Strategy | None = None) -> RunOutcome:
+    """Continue a stopped, failed or interrupted run from its last checkpoint, same run
+    (with any ``strategy``: a run trained by two processes may go on with one, or four)."""
+    strategy = strategy or SingleDevice()
+    stored, recorded = strategy.on_zero(lambda: _resumable(catalog, run_id))
     where = f"run {run_id}"
-    planned = plan_run(RunConfig.from_stored(detail.run.config, where=where), where=where)
-    resolve_device(planned.config.runtime.device)  # a GPU run on a machine without one
-    recorded = detail.dataset.fingerprint if detail.dataset else None
+    planned = plan_run(RunConfig.from_stored(stored, where=where), where=where)
+    strategy.device(planned.config.runtime.device)  # a GPU run on a machine without one
     if recorded and recorded != planned.dataset.fingerprint:
         raise ConfigError(
             f"run {run_id}: the dataset at {planned.config.data.dataset} changed since the run "
             f"started (fingerprint {planned.dataset.fingerprint[:12]}, recorded "
             f"{recorded[:12]}); start a new run instead")
-    return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id)
+    return execute(planned, catalog, callbacks=callbacks, control=control, run_id=run_id,
+                   strategy=strategy)
+
+
+def _resumable(catalog: Catalog, run_id: int) -> tuple[dict[str, Any], str | None]:
+    """The stored config and dataset fingerprint of a run that may be resumed."""
+    detail = catalog.get_run(run_id)
+    if not catalog.resumable(run_id):
+        raise CatalogError(
+            f"run {run_id} is {detail.run.status}; only stopped, failed or interrupted runs "
+            "can be resumed")
+    return (thaw(detail.run.config),  # plain, so it travels to the other processes
+            detail.dataset.fingerprint if detail.dataset else None)
 
 
 def _cache_folder(catalog: Catalog) -> Path:
@@ -266,14 +290,15 @@ def _build(planned: PlannedRun, bundle: ModelBundle) -> nn.Module:
 
 
 def _head_only_data(planned: PlannedRun, data: PreparedData, model: nn.Module,
-                    catalog: Catalog, notify: Callable[[str], None]) -> PreparedData:
+                    catalog: Catalog, notify: Callable[[str], None],
+                    strategy: Strategy) -> PreparedData:
     """The cached backbone features when only the head trains and nothing changes the
     inputs between epochs (augmentation does); ``data`` unchanged otherwise."""
     config = planned.config
     if (train_layers(config, planned.spec) != "head" or not hasattr(model, "features")
             or augmentation_changes_inputs(config.training, data.kind)):
         return data
-    device = resolve_device(config.runtime.device)
+    device = strategy.device(config.runtime.device)  # this process's device
     outcome = with_cached_features(data, model, device, planned.dataset.fingerprint,
                                    _cache_folder(catalog))
     notify(outcome.describe())

@@ -35,6 +35,7 @@ examples:
   main.py --promote churn 3 --alias production             point churn's production at v3
   main.py --rollback churn                                 production back to where it was
   main.py --versions churn                                 churn's versions and their history
+  main.py --import-runs worker-a.sqlite worker-b.sqlite    bring workers' runs into the catalog
 
 exit codes: 0 all runs completed (an export passed its parity check), 1 a run failed or
 diverged, 2 invalid file, dataset or arguments, 3 an export was written but failed its parity
@@ -65,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="export a run's model (its id, or 6+ digits of its uid) with its "
                            "preprocessing, check it against PyTorch on the run's test samples "
                            "and record it in the catalog")
+    mode.add_argument("--import-runs", metavar="SOURCE", type=Path, nargs="+",
+                      help="copy the finished runs of other catalogs (a worker's, another "
+                           "machine's) into this one, with metrics, files, lineage and "
+                           "studies; runs already here (same uid) are skipped")
     mode.add_argument("--self-test", action="store_true",
                       help="open the window offscreen, train the bundled sample for one epoch "
                            "into a temporary catalog and exit 0 if everything worked")
@@ -168,7 +173,7 @@ def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace
             parser.error(f"{stray[0]} only works with --export RUN")
     elif args.format is None:
         parser.error("--export needs --format onnx, torch or bundle")
-    modes = ("batch", "inspect", "resume", "reproduce", "export", "self_test")
+    modes = ("batch", "inspect", "resume", "reproduce", "export", "import_runs", "self_test")
     mode = next((flag(d) for d in modes if given(d)), None)
     if mode and args.dataset:
         parser.error(f"{mode} takes no DATASET argument (got {args.dataset!r}); open a dataset "
@@ -196,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reproduce(args)
         if args.export is not None:
             return _export(args)
+        if args.import_runs:
+            return _import_runs(args)
         if args.self_test:
             return _self_test()
         if any(getattr(args, m) is not None for m in _REGISTRY_MODES):
@@ -288,6 +295,12 @@ def _registry(args: argparse.Namespace) -> int:
     if args.archive is not None:
         return registry.archive_version(*args.archive, catalog, note=note)
     return registry.show_versions(args.versions, catalog)
+
+
+def _import_runs(args: argparse.Namespace) -> int:
+    from app.batch._import import import_catalogs
+
+    return import_catalogs(args.import_runs, _catalog_path(args))
 
 
 def _reproduce(args: argparse.Namespace) -> int:

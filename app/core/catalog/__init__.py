@@ -10,6 +10,7 @@ callers). No Qt, no torch here.
 from app.core.catalog._export import CSV_COLUMNS, export_runs_csv
 from app.core.catalog._exports import EXPORT_STATUSES, ExportRecord
 from app.core.catalog._files import pid_alive
+from app.core.catalog._import import ImportReport
 from app.core.catalog._liveness import STALE_AFTER_S, is_interrupted
 from app.core.catalog._location import ENV_VAR, default_catalog_path, resolve_catalog_path
 from app.core.catalog._paging import PAGE_SORTABLE, Sort
@@ -61,6 +62,7 @@ __all__ = [
     "Comparison",
     "DatasetRecord",
     "ExportRecord",
+    "ImportReport",
     "History",
     "Lineage",
     "MetricPoint",

@@ -183,3 +183,23 @@ def test_bad_sources_are_refused_with_their_path(tmp_path: Path, make: str) -> N
     with pytest.raises(CatalogError, match=str(source.name)):
         desk.import_runs(source)
     assert table_rows(desk.path, "runs") == []
+
+
+def test_an_older_catalog_is_imported_without_being_upgraded(tmp_path: Path) -> None:
+    """The d2263c9 asset (schema v2, first run-folder layout): its runs arrive with their files
+    in the folders they used there, and their models still load; the source keeps its bytes."""
+    from app.core.models import load_bundle
+    from tests.legacy_assets import COMPLETED_RUNS, install_legacy_catalog
+
+    source = install_legacy_catalog(tmp_path / "old")
+    before = _fingerprint(source)
+    desk = Catalog(tmp_path / "desk.sqlite")
+    report = desk.import_runs(source)
+    assert _fingerprint(source) == before
+    assert len(report.imported) == 4 and report.problems == ()
+    for run in desk.list_runs(limit=None):
+        if run.status == COMPLETED:
+            assert run.run_dir.parent == desk.runs_root
+            load_bundle(run.run_dir)
+    assert len([r for r in desk.list_runs(limit=None) if r.status == COMPLETED]) == len(
+        COMPLETED_RUNS)

@@ -35,6 +35,7 @@ examples:
   main.py --promote churn 3 --alias production             point churn's production at v3
   main.py --rollback churn                                 production back to where it was
   main.py --versions churn                                 churn's versions and their history
+  main.py --batch search.toml --worker      one of several workers sharing the file's search
   main.py --import-runs worker-a.sqlite worker-b.sqlite    bring workers' runs into the catalog
 
 exit codes: 0 all runs completed (an export passed its parity check), 1 a run failed or
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="catalog file (default: $MODELDESK_CATALOG or the user data folder)")
     parser.add_argument("--summary-json", metavar="OUT", type=Path,
                         help="with --batch: write one JSON record per run to OUT")
+    parser.add_argument("--worker", action="store_true",
+                        help="with --batch: be one of several workers of the file's searches, "
+                             "pulling trials from the storage they name (docs/scale-out.md)")
     export = parser.add_argument_group("exports (with --export)")
     export.add_argument("--format", choices=("onnx", "torch", "bundle"),
                         help="onnx (any runtime), torch (a torch.export .pt2 file) or bundle "
@@ -163,6 +167,8 @@ def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace
 
     if args.summary_json is not None and not args.batch:
         parser.error("--summary-json only works with --batch")
+    if args.worker and not args.batch:
+        parser.error("--worker only works with --batch FILE.toml")
     if not args.inspect:
         stray = [flag(dest) for dest in _INSPECT_ONLY if given(dest)]
         if stray:
@@ -250,7 +256,8 @@ def _catalog_path(args: argparse.Namespace) -> Path:
 def _batch(args: argparse.Namespace) -> int:
     from app.batch import run_batch
 
-    return run_batch(args.batch, _catalog_path(args), summary_json=args.summary_json)
+    return run_batch(args.batch, _catalog_path(args), summary_json=args.summary_json,
+                     worker=args.worker)
 
 
 def _inspect(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from app.batch._search import run_search_job
 from app.batch._summary import check_summary_path, format_table, write_summary_json
 from app.core.catalog import Catalog, RunRecord
 from app.core.engine import RunControl
-from app.core.errors import CatalogError, ModelDeskError
+from app.core.errors import CatalogError, ConfigError, ModelDeskError
 from app.core.experiments import read_experiments
 from app.core.jobs import ReproduceJob, ResumeJob, SearchJob
 from app.core.runs import RunOutcome, plan_reproduction, recover_interrupted
@@ -31,12 +31,18 @@ EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = None,
-              out: TextIO | None = None, err: TextIO | None = None) -> int:
+              out: TextIO | None = None, err: TextIO | None = None,
+              worker: bool = False) -> int:
+    """Train the file's experiments; ``worker``: the file's searches are shared with other
+    workers (each must name a ``storage``), and it holds nothing else."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
         if summary_json is not None:
             check_summary_path(summary_json)
-        jobs = [experiment.job for experiment in read_experiments(Path(file))]
+        experiments = read_experiments(Path(file))
+        if worker:
+            check_worker_file(experiments, file)
+        jobs = [experiment.job for experiment in experiments]
         planned = [job.plan(catalog_path) for job in jobs]  # init_from looked up read-only
         catalog = Catalog(catalog_path)
     except ModelDeskError as error:
@@ -157,6 +163,20 @@ def _count(jobs: list) -> str:
         return runs
     found = f"{searches} search(es)"
     return found if searches == len(jobs) else f"{runs} and {found}"
+
+
+def check_worker_file(experiments: list, file: Path) -> None:
+    """A worker runs shared searches only: a plain run would be trained by every worker."""
+    for experiment in experiments:
+        if experiment.search is None:
+            raise ConfigError(f"{experiment.where}: --worker runs shared searches only, and "
+                              "this experiment is a single run (every worker would train "
+                              f"it); run it without --worker, or move it out of {file}")
+        if not experiment.search.settings.shared:
+            raise ConfigError(f"{experiment.where}: --worker needs the search to name the "
+                              "storage its workers share: storage = \"postgresql://user@host"
+                              "/db\" or the absolute path of a journal file, in "
+                              "[experiment.search]")
 
 
 def _say_recovered(catalog: Catalog, out: TextIO) -> None:

@@ -32,7 +32,7 @@ from app.core.search._preset import (
 from app.core.search._run import run_search, study_settings
 from app.core.search._settings import METRIC_DIRECTIONS, PRUNERS, SAMPLERS, SEARCH_PARAMS
 from app.core.search._space import UNSEARCHABLE, Choice, Range, SearchSpace, parse_space
-from app.core.search._summary import search_summary, write_search_summary
+from app.core.search._summary import search_summary, trial_states, write_search_summary
 
 __all__ = ["BEST_MODEL", "DEFAULT_BUDGET_SECONDS", "INVALID", "KIND", "METRIC_DIRECTIONS",
            "PRESETS", "PRUNERS", "SAMPLERS", "SEARCH_PARAMS", "UNSEARCHABLE", "BestRun",
@@ -40,4 +40,4 @@ __all__ = ["BEST_MODEL", "DEFAULT_BUDGET_SECONDS", "INVALID", "KIND", "METRIC_DI
            "TrialEnded", "TrialStarted", "WaitingForWorkers", "best_model_plan",
            "best_run_report", "open_storage",
            "parse_space", "preset_models", "preset_space", "run_search", "search_summary",
-           "storage_path", "study_settings", "write_search_summary"]
+           "storage_path", "study_settings", "trial_states", "write_search_summary"]

@@ -102,8 +102,8 @@ class SearchSettings:
             except ConfigError as error:
                 error.fields = (f"search.{name}",)
                 raise
-        if values["storage"] is not None:
-            values["storage"] = check_storage(values["storage"], where)
+        if values["storage"] is not None:  # an empty form field means "not shared"
+            values["storage"] = check_storage(values["storage"], where) or None
         settings = cls(**values)
         if settings.trials is None and settings.timeout is None and settings.sampler != "grid":
             raise ConfigError(
@@ -122,6 +122,8 @@ def check_storage(text: str, where: str) -> str:
     The password stays out because the catalog keeps the plan, storage included, in clear.
     """
     text = text.strip()
+    if not text:
+        return ""
     fields = ("search.storage",)
     if "://" in text:
         if not text.startswith(_URL_SCHEMES):

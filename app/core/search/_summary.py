@@ -23,6 +23,17 @@ from app.core.search._trials import FATE, INVALID_FATE, trial_run
 MIN_TRIALS_FOR_IMPORTANCE = 2
 
 
+def trial_states(catalog: Catalog, study_id: int) -> tuple[tuple[int, str], ...]:
+    """(number, state) of every trial in the study's storage: a cheap read that tells a
+    viewer following a shared search whether anything changed since it last looked."""
+    import optuna
+
+    record = catalog.get_study(study_id)
+    study = optuna.load_study(study_name=record.settings["optuna_study"],
+                              storage=open_storage(catalog.path, record.settings.get("storage")))
+    return tuple((t.number, t.state.name) for t in study.get_trials(deepcopy=False))
+
+
 def search_summary(catalog: Catalog, study_id: int) -> dict[str, Any]:
     """The study's trials, best-so-far series, importances and best run (JSON-able)."""
     import optuna
@@ -112,7 +123,8 @@ def _trial_row(catalog: Catalog, frozen: Any) -> dict[str, Any]:
             "run_uid": run.uid if run else frozen.user_attrs.get("run_uid"),
             "value": _finite(value), "last_reported": _finite(last[1]),
             "last_epoch": last[0], "seconds": seconds,
-            "epochs": run.epochs_done if run else None, "params": _plain(frozen.params)}
+            "epochs": run.epochs_done if run else None, "params": _plain(frozen.params),
+            "worker": frozen.user_attrs.get("host")}
 
 
 def _finite(value: float | None) -> float | None:

@@ -40,6 +40,8 @@ examples:
   main.py --promote churn 3 --alias production             point churn's production at v3
   main.py --rollback churn                                 production back to where it was
   main.py --versions churn                                 churn's versions and their history
+  main.py --batch search.toml --worker      one of several workers sharing the file's search
+  main.py --import-runs worker-a.sqlite worker-b.sqlite    bring workers' runs into the catalog
 
 exit codes: 0 all runs completed (an export passed its parity check), 1 a run failed or
 diverged, 2 invalid file, dataset or arguments, 3 an export was written but failed its parity
@@ -74,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="export a run's model (its id, or 6+ digits of its uid) with its "
                            "preprocessing, check it against PyTorch on the run's test samples "
                            "and record it in the catalog")
+    mode.add_argument("--import-runs", metavar="SOURCE", type=Path, nargs="+",
+                      help="copy the finished runs of other catalogs (a worker's, another "
+                           "machine's) into this one, with metrics, files, lineage and "
+                           "studies; runs already here (same uid) are skipped")
     mode.add_argument("--self-test", action="store_true",
                       help="open the window offscreen, train the bundled sample for one epoch "
                            "into a temporary catalog and exit 0 if everything worked")
@@ -82,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="catalog file (default: $MODELDESK_CATALOG or the user data folder)")
     parser.add_argument("--summary-json", metavar="OUT", type=Path,
                         help="with --batch: write one JSON record per run to OUT")
+    parser.add_argument("--worker", action="store_true",
+                        help="with --batch: be one of several workers of the file's searches, "
+                             "pulling trials from the storage they name (docs/scale-out.md)")
     export = parser.add_argument_group("exports (with --export)")
     export.add_argument("--format", choices=("onnx", "torch", "bundle"),
                         help="onnx (any runtime), torch (a torch.export .pt2 file) or bundle "
@@ -173,6 +182,8 @@ def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace
 
     if args.summary_json is not None and not args.batch:
         parser.error("--summary-json only works with --batch")
+    if args.worker and not args.batch:
+        parser.error("--worker only works with --batch FILE.toml")
     if not (args.inspect or args.check_labels):
         stray = [flag(dest) for dest in _INSPECT_ONLY if given(dest)]
         if stray:
@@ -184,7 +195,8 @@ def _check_combination(parser: argparse.ArgumentParser, args: argparse.Namespace
             parser.error(f"{stray[0]} only works with --export RUN")
     elif args.format is None:
         parser.error("--export needs --format onnx, torch or bundle")
-    modes = ("batch", "inspect", "check_labels", "resume", "reproduce", "export", "self_test")
+    modes = ("batch", "inspect", "check_labels", "resume", "reproduce", "export", "import_runs",
+             "self_test")
     mode = next((flag(d) for d in modes if given(d)), None)
     if mode and args.dataset:
         parser.error(f"{mode} takes no DATASET argument (got {args.dataset!r}); open a dataset "
@@ -214,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reproduce(args)
         if args.export is not None:
             return _export(args)
+        if args.import_runs:
+            return _import_runs(args)
         if args.self_test:
             return _self_test()
         if any(getattr(args, m) is not None for m in _REGISTRY_MODES):
@@ -261,7 +275,8 @@ def _catalog_path(args: argparse.Namespace) -> Path:
 def _batch(args: argparse.Namespace) -> int:
     from app.batch import run_batch
 
-    return run_batch(args.batch, _catalog_path(args), summary_json=args.summary_json)
+    return run_batch(args.batch, _catalog_path(args), summary_json=args.summary_json,
+                     worker=args.worker)
 
 
 def _table_options(args: argparse.Namespace) -> TableOptions:
@@ -326,6 +341,12 @@ def _registry(args: argparse.Namespace) -> int:
     if args.archive is not None:
         return registry.archive_version(*args.archive, catalog, note=note)
     return registry.show_versions(args.versions, catalog)
+
+
+def _import_runs(args: argparse.Namespace) -> int:
+    from app.batch._import import import_catalogs
+
+    return import_catalogs(args.import_runs, _catalog_path(args))
 
 
 def _reproduce(args: argparse.Namespace) -> int:

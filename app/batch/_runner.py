@@ -26,7 +26,7 @@ from app.batch._search import run_search_job
 from app.batch._summary import check_summary_path, format_table, write_summary_json
 from app.core.catalog import Catalog, RunRecord
 from app.core.engine import RunControl, Strategy
-from app.core.errors import CatalogError, ModelDeskError
+from app.core.errors import CatalogError, ConfigError, ModelDeskError
 from app.core.experiments import read_experiments
 from app.core.jobs import ReproduceJob, ResumeJob, SearchJob
 from app.core.runs import RunOutcome, plan_reproduction, recover_interrupted
@@ -38,11 +38,14 @@ _SAVED = (STOPPED, INTERRUPTED)
 
 
 def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = None,
-              out: TextIO | None = None, err: TextIO | None = None) -> int:
+              out: TextIO | None = None, err: TextIO | None = None,
+              worker: bool = False) -> int:
+    """Train the file's experiments; ``worker``: the file's searches are shared with other
+    workers (each must name a ``storage``), and it holds nothing else."""
     with process_group() as strategy:
         out, err = voices(strategy, out or sys.stdout, err or sys.stderr)
         try:
-            return _run_batch(file, catalog_path, summary_json, out, err, strategy)
+            return _run_batch(file, catalog_path, summary_json, out, err, strategy, worker)
         except Exception as error:
             if not strategy.lost_peer(error):
                 raise
@@ -51,11 +54,14 @@ def run_batch(file: Path, catalog_path: Path, *, summary_json: Path | None = Non
 
 
 def _run_batch(file: Path, catalog_path: Path, summary_json: Path | None, out: TextIO,
-               err: TextIO, strategy: Strategy) -> int:
+               err: TextIO, strategy: Strategy, worker: bool) -> int:
     try:
         if summary_json is not None:
             check_summary_path(summary_json)
-        jobs = [experiment.job for experiment in read_experiments(Path(file))]
+        experiments = read_experiments(Path(file))
+        if worker:
+            check_worker_file(experiments, file)
+        jobs = [experiment.job for experiment in experiments]
         refuse_searches(jobs, strategy, Path(file))
         planned = [job.plan(catalog_path) for job in jobs]  # init_from looked up read-only
         catalog = open_catalog(catalog_path, strategy, lambda c: _say_recovered(c, out))
@@ -186,6 +192,20 @@ def _count(jobs: list) -> str:
         return runs
     found = f"{searches} search(es)"
     return found if searches == len(jobs) else f"{runs} and {found}"
+
+
+def check_worker_file(experiments: list, file: Path) -> None:
+    """A worker runs shared searches only: a plain run would be trained by every worker."""
+    for experiment in experiments:
+        if experiment.search is None:
+            raise ConfigError(f"{experiment.where}: --worker runs shared searches only, and "
+                              "this experiment is a single run (every worker would train "
+                              f"it); run it without --worker, or move it out of {file}")
+        if not experiment.search.settings.shared:
+            raise ConfigError(f"{experiment.where}: --worker needs the search to name the "
+                              "storage its workers share: storage = \"postgresql://user@host"
+                              "/db\" or the absolute path of a journal file, in "
+                              "[experiment.search]")
 
 
 def _say_recovered(catalog: Catalog, out: TextIO) -> None:

@@ -20,6 +20,7 @@ from app.core.search import (
     SearchStarted,
     TrialEnded,
     TrialStarted,
+    WaitingForWorkers,
     best_run_report,
     search_summary,
     write_search_summary,
@@ -52,6 +53,9 @@ def run_search_job(job: SearchJob, catalog: Catalog, control: RunControl, label:
             progress._print(f"{progress.label}: {values}")
         elif isinstance(record, TrialEnded):
             progress._print(f"{label} trial {record.number}: {_ended(record, metric)}")
+        elif isinstance(record, WaitingForWorkers):
+            progress._print(f"{label}: {record.finished} trial(s) finished, {record.running} "
+                            "running on other workers fill the budget; waiting for them")
 
     outcome = job.run(catalog, callbacks=(progress,), control=control, on_event=on_event)
     summary = search_summary(catalog, outcome.study_id)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 import app
 from app.core.engine import Paused
 from app.core.errors import ModelDeskError
+from app.gui.catalog_import import ask_and_import
 from app.gui.pages import PAGES
 from app.gui.saved_queue import remember_queue
 from app.gui.state import AppState
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open dataset &folder…", self._on_open_folder, QKeySequence.Open)
         self._action(file_menu, "Open dataset &table…", self._on_open_table)
         self._action(file_menu, "Open &catalog…", self._on_open_catalog)
+        self._action(file_menu, "&Import runs from catalogs…",
+                     lambda: ask_and_import(self, self.state))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
         help_menu = self.menuBar().addMenu("&Help")

@@ -10,6 +10,7 @@ callers). No Qt, no torch here.
 from app.core.catalog._export import CSV_COLUMNS, FINAL_COLUMNS, export_runs_csv
 from app.core.catalog._exports import EXPORT_STATUSES, ExportRecord
 from app.core.catalog._files import pid_alive
+from app.core.catalog._import import ImportReport
 from app.core.catalog._label_changes import LabelChange, label_changes_config
 from app.core.catalog._liveness import STALE_AFTER_S, is_interrupted
 from app.core.catalog._location import ENV_VAR, default_catalog_path, resolve_catalog_path
@@ -64,6 +65,7 @@ __all__ = [
     "Comparison",
     "DatasetRecord",
     "ExportRecord",
+    "ImportReport",
     "History",
     "Lineage",
     "MetricPoint",

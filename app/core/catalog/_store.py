@@ -11,6 +11,7 @@ from typing import Any
 
 from app.core.catalog._exports import CatalogExports
 from app.core.catalog._files import file_digest, remove_run_folder, to_stored
+from app.core.catalog._import import CatalogImport
 from app.core.catalog._label_changes import CatalogLabelChanges
 from app.core.catalog._liveness import CatalogLiveness
 from app.core.catalog._metrics import insert_points
@@ -31,8 +32,8 @@ from app.core.errors import CatalogError
 from app.core.statuses import QUEUED, RUNNING, TERMINAL_STATUSES
 
 
-class Catalog(CatalogRegistry, CatalogExports, CatalogLiveness, CatalogTrash, CatalogStudies,
-              CatalogLabelChanges, CatalogReader):
+class Catalog(CatalogImport, CatalogRegistry, CatalogExports, CatalogLiveness, CatalogTrash,
+              CatalogStudies, CatalogLabelChanges, CatalogReader):
     """A local SQLite catalog of datasets, runs, metric histories, artifacts and tags.
 
     Thread and process safety: no connection is shared. Each method opens its own connection,

@@ -38,3 +38,7 @@ class RunControl:
         """Block while paused; return True if training may go on (False = stop)."""
         self._running.wait(timeout)
         return not self._stop.is_set()
+
+    def wait_for_stop(self, timeout: float) -> bool:
+        """Sleep up to ``timeout`` seconds, waking at once on a stop; True if one came."""
+        return self._stop.wait(timeout)

@@ -46,6 +46,16 @@ class TrialEnded:
 
 
 @dataclass(frozen=True)
+class WaitingForWorkers:
+    """A shared search's budget is held by other workers' running trials; this worker waits
+    for them to finish (or to be found dead, when it takes their trials over)."""
+
+    study_id: int
+    running: int  # trials other workers are running
+    finished: int
+
+
+@dataclass(frozen=True)
 class SearchOutcome:
     """How a session of a search ended; ``outcomes`` are the runs this session trained."""
 

@@ -10,12 +10,18 @@ last line, and several processes share it through Optuna's lock file (a lock lef
 process is taken over after its grace period). A torn last line is cut off before the log is
 opened, under the same lock, because Optuna refuses a log with a torn line in its middle.
 
+A shared search (``storage`` in its settings) uses the storage named there instead, so several
+workers on one or many machines pull trials from one study: Optuna's RDB storage on PostgreSQL
+(through SQLAlchemy and psycopg2), or a journal file on a shared filesystem (same lock file,
+the filesystem must honour it: NFS v4 or a local disk, not every SMB share).
+
 Optuna is imported inside functions: importing the search package stays cheap for the window.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
     from app.core.search._plan import SearchPlan
 
 LOCK_GRACE_S = 30
+_CREATE_ATTEMPTS = 5  # workers started together race to create Optuna's tables
 
 
 def storage_path(catalog_path: Path) -> Path:
@@ -32,16 +39,50 @@ def storage_path(catalog_path: Path) -> Path:
     return catalog_path.with_name(f"{catalog_path.stem}_optuna.log")
 
 
-def open_storage(catalog_path: Path) -> optuna.storages.BaseStorage:
-    """The journal storage of the catalog at ``catalog_path`` (created when first used)."""
+def storage_name(catalog_path: Path, shared: str | None) -> str:
+    """What a study's settings record as its storage: the shared one, else the file name of
+    the journal beside the catalog."""
+    return shared if shared is not None else storage_path(catalog_path).name
+
+
+def open_storage(catalog_path: Path,
+                 shared: str | None = None) -> optuna.storages.BaseStorage:
+    """The storage of a search: ``shared`` (a PostgreSQL URL or a journal path) when given,
+    else the journal beside the catalog at ``catalog_path``; created when first used."""
+    if shared is not None and "://" in shared:
+        return _open_rdb(shared)
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend, JournalFileOpenLock
 
-    path = storage_path(catalog_path)
+    path = Path(shared) if shared is not None else storage_path(catalog_path)
     lock = JournalFileOpenLock(str(path), grace_period=LOCK_GRACE_S)
     if path.exists():
         _cut_torn_line(path, lock)
     return JournalStorage(JournalFileBackend(str(path), lock_obj=lock))
+
+
+def _open_rdb(url: str) -> optuna.storages.BaseStorage:
+    """Optuna's RDB storage; a server that cannot be reached is a ``ConfigError`` naming it."""
+    import sqlalchemy.exc
+    from optuna.storages import RDBStorage
+
+    for attempt in range(1, _CREATE_ATTEMPTS + 1):
+        try:  # pool_pre_ping: a worker idle for hours finds its connection dropped
+            return RDBStorage(url, engine_kwargs={"pool_pre_ping": True})
+        except sqlalchemy.exc.IntegrityError as error:  # workers creating the tables at once
+            last: Exception = error
+            time.sleep(0.2 * attempt)
+        except (sqlalchemy.exc.SQLAlchemyError, ImportError) as error:
+            raise _unreachable(url, error) from error
+    raise _unreachable(url, last) from last
+
+
+def _unreachable(url: str, error: Exception) -> Exception:
+    from app.core.errors import ConfigError
+
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return ConfigError(f"cannot open the search storage {url}: {reason}",
+                       fields=("search.storage",))
 
 
 def _cut_torn_line(path: Path, lock: Any) -> None:
@@ -76,7 +117,8 @@ def load_study(plan: SearchPlan, catalog_path: Path, *, seed: int) -> optuna.Stu
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # our console says what happens
     return optuna.create_study(
-        study_name=plan.optuna_name, storage=open_storage(catalog_path),
+        study_name=plan.optuna_name,
+        storage=open_storage(catalog_path, plan.settings.storage),
         sampler=make_sampler(plan, seed), pruner=make_pruner(plan),
         direction=plan.settings.direction, load_if_exists=True)
 

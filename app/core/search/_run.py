@@ -19,6 +19,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from app.core.catalog import Catalog
@@ -31,14 +32,17 @@ from app.core.search._events import (
     SearchStarted,
     TrialEnded,
     TrialStarted,
+    WaitingForWorkers,
 )
-from app.core.search._optuna import load_study, make_sampler, storage_path
+from app.core.search._optuna import load_study, make_sampler, storage_name
 from app.core.search._plan import KIND, SearchPlan
 from app.core.search._pruning import PruningCallback
+from app.core.search._shared import Heartbeat, given_back, places_taken
 from app.core.search._space import encode_choice
 from app.core.search._trials import (
     FAILED_FATE,
     FATE,
+    HEARTBEAT,
     INTERRUPTED_FATE,
     INVALID_FATE,
     fate,
@@ -50,12 +54,14 @@ from app.core.search._trials import (
 from app.core.statuses import COMPLETED, PRUNED
 
 OnEvent = Callable[[object], None]
+POLL_S = 2.0  # how often a worker waiting for the others looks at the shared study
 
 
 def study_settings(plan: SearchPlan, catalog: Catalog) -> dict[str, Any]:
     """What the catalog keeps of a search beyond its columns: the pruner, the budget, where
     Optuna's state is, and the plan itself (so a window can continue it from the catalog)."""
-    return {**plan.settings.to_dict(), "optuna_storage": storage_path(catalog.path).name,
+    return {**plan.settings.to_dict(),
+            "optuna_storage": storage_name(catalog.path, plan.settings.storage),
             "optuna_study": plan.optuna_name, "plan": plan.to_json()}
 
 
@@ -66,12 +72,12 @@ def run_search(plan: SearchPlan, catalog: Catalog, *, callbacks: Sequence[Callba
     control = control or RunControl()
     emit = on_event or (lambda record: None)
     settings = plan.settings
-    study_id = catalog.ensure_study(
+    study = load_study(plan, catalog.path, seed=plan.sampler_seed)  # an unreachable storage:
+    study_id = catalog.ensure_study(                                   # no catalog row yet
         uid=plan.uid, name=plan.name, kind=KIND, space=dict(plan.space_table),
         sampler=settings.sampler, metric=settings.metric, direction=settings.direction,
         planned_trials=plan.planned_trials, settings=study_settings(plan, catalog))
     recover_interrupted(catalog)  # runs of a killed session become interrupted first
-    study = load_study(plan, catalog.path, seed=plan.sampler_seed)
     interrupted = settle_abandoned(study, catalog, settings.metric)
     study.sampler = make_sampler(plan, plan.sampler_seed + len(study.trials))
     loop = _Loop(plan, catalog, study, study_id, control, emit)
@@ -83,6 +89,8 @@ def run_search(plan: SearchPlan, catalog: Catalog, *, callbacks: Sequence[Callba
                        tuple(interrupted)))
     outcomes: list[RunOutcome] = []
     while (reason := loop.reason()) is None:
+        if loop.waiting_for_others():
+            continue
         outcome = loop.trial(callbacks, on_created)
         if outcome is not None:
             outcomes.append(outcome)
@@ -104,6 +112,7 @@ class _Loop:
         self.control, self.emit = control, emit
         self.started = time.monotonic()
         self.spent_before = seconds_spent(study)
+        self._waiting = False  # said so once per wait
 
     def reason(self) -> str | None:
         settings = self.plan.settings
@@ -119,15 +128,42 @@ class _Loop:
             return "grid"
         return None
 
+    def waiting_for_others(self) -> bool:
+        """In a shared search, settle dead workers' trials; then, when live ones running on
+        other workers hold the rest of the budget, wait a moment for them (``True``)."""
+        if not self.plan.settings.shared:
+            return False
+        settle_abandoned(self.study, self.catalog, self.plan.settings.metric)
+        planned = self.plan.planned_trials
+        if planned is None or places_taken(self.study, self.catalog) < planned:
+            return False
+        finished = finished_count(self.study, self.catalog)
+        if not self._waiting:
+            self.emit(WaitingForWorkers(self.study_id, places_taken(self.study, self.catalog)
+                                        - finished, finished))
+        self._waiting = True
+        self.control.wait_for_stop(POLL_S)
+        return True
+
     def trial(self, callbacks: Sequence[Callback],
               on_created: Callable[[int], None] | None) -> RunOutcome | None:
         from optuna.trial import TrialState
 
-        if self.plan.settings.sampler == "grid":
+        grid = self.plan.settings.sampler == "grid"
+        if grid:
             self.study.enqueue_trial(self._next_grid_point())
         trial = self.study.ask()
-        trial.set_user_attr("pid", os.getpid())
+        if self.plan.settings.shared:  # before the pid: with a pid, a trial needs a heartbeat
+            trial.set_user_attr(HEARTBEAT, time.time())
         trial.set_user_attr("host", socket.gethostname())
+        trial.set_user_attr("pid", os.getpid())
+        if self.plan.settings.shared:
+            why = given_back(self.study, trial, self.catalog, self.plan.planned_trials, grid)
+            if why is not None:  # another worker holds that place or that grid point
+                trial.set_user_attr("given_back", why)
+                self._fail(trial, INTERRUPTED_FATE)
+                return None
+        self._waiting = False
         try:
             params = self.plan.space.suggest(trial)
             config = self.plan.trial_config(params, trial.number)
@@ -143,14 +179,17 @@ class _Loop:
 
         def created(run_id: int) -> None:
             trial.set_user_attr("run_id", run_id)
+            trial.set_user_attr("run_uid", self.catalog.get_run_record(run_id).uid)
             if on_created is not None:
                 on_created(run_id)
 
         pruning = PruningCallback(trial, self.plan.settings.monitor)
+        beating = Heartbeat(self.study, trial) if self.plan.settings.shared else nullcontext()
         try:
-            outcome = execute(planned, self.catalog, callbacks=(*callbacks, pruning),
-                              control=self.control, study_id=self.study_id,
-                              trial_number=trial.number, on_created=created)
+            with beating:
+                outcome = execute(planned, self.catalog, callbacks=(*callbacks, pruning),
+                                  control=self.control, study_id=self.study_id,
+                                  trial_number=trial.number, on_created=created)
         except BaseException:  # a second Ctrl-C, a catalog or data error: not finished
             self._fail(trial, INTERRUPTED_FATE)
             raise

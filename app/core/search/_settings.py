@@ -44,6 +44,10 @@ SEARCH_PARAMS: tuple[Param, ...] = (
           "in", min=0, max=100_000, group="search"),
     Param("seed", None, int, "Seed of the sampler (default: the experiment's seed)", min=0,
           max=2**31 - 1, optional=True, group="search"),
+    Param("storage", None, str, "Where several workers share the study: a PostgreSQL URL "
+          "(postgresql://user@host/db, the password in ~/.pgpass or PGPASSWORD) or an "
+          "absolute path to an Optuna journal file on a shared filesystem (default: a "
+          "journal beside the catalog, this machine only)", optional=True, group="search"),
 )
 """The keys of ``[experiment.search]`` besides its ``space`` table."""
 
@@ -60,6 +64,12 @@ class SearchSettings:
     startup_trials: int = 5
     warmup_epochs: int = 0
     seed: int | None = None
+    storage: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether the study lives where other workers can reach it."""
+        return self.storage is not None
 
     @property
     def direction(self) -> str:
@@ -92,6 +102,8 @@ class SearchSettings:
             except ConfigError as error:
                 error.fields = (f"search.{name}",)
                 raise
+        if values["storage"] is not None:  # an empty form field means "not shared"
+            values["storage"] = check_storage(values["storage"], where) or None
         settings = cls(**values)
         if settings.trials is None and settings.timeout is None and settings.sampler != "grid":
             raise ConfigError(
@@ -99,3 +111,44 @@ class SearchSettings:
                 "seconds (only a grid may leave both out: it runs every combination once)",
                 fields=("search.trials",))
         return settings
+
+
+_URL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgresql+psycopg2://")
+
+
+def check_storage(text: str, where: str) -> str:
+    """A PostgreSQL URL without a password, or an absolute journal file path (``~`` expanded).
+
+    The password stays out because the catalog keeps the plan, storage included, in clear.
+    """
+    text = text.strip()
+    if not text:
+        return ""
+    fields = ("search.storage",)
+    if "://" in text:
+        if not text.startswith(_URL_SCHEMES):
+            raise ConfigError(f"{where}: [experiment.search] storage {text!r} is not a "
+                              "PostgreSQL URL; use postgresql://user@host:port/database or "
+                              "the absolute path of a journal file", fields=fields)
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(text)
+        if parts.password:
+            raise ConfigError(f"{where}: [experiment.search] storage holds a password; remove "
+                              "it from the URL and put it in ~/.pgpass or PGPASSWORD (the "
+                              "catalog keeps the URL in clear)", fields=fields)
+        if not parts.hostname or not parts.path.strip("/"):
+            raise ConfigError(f"{where}: [experiment.search] storage {text!r} needs a host and "
+                              "a database: postgresql://user@host:port/database", fields=fields)
+        return text
+    from pathlib import Path
+
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        raise ConfigError(f"{where}: [experiment.search] storage {text!r} must be an absolute "
+                          "path (every worker opens the same file) or a PostgreSQL URL",
+                          fields=fields)
+    if not path.parent.is_dir():
+        raise ConfigError(f"{where}: [experiment.search] storage: the folder {path.parent} "
+                          "does not exist", fields=fields)
+    return str(path)

@@ -18,9 +18,20 @@ from app.core.catalog import Catalog
 from app.core.engine import atomic_write
 from app.core.search._events import INVALID
 from app.core.search._optuna import open_storage
-from app.core.search._trials import FATE, INVALID_FATE
+from app.core.search._trials import FATE, INVALID_FATE, trial_run
 
 MIN_TRIALS_FOR_IMPORTANCE = 2
+
+
+def trial_states(catalog: Catalog, study_id: int) -> tuple[tuple[int, str], ...]:
+    """(number, state) of every trial in the study's storage: a cheap read that tells a
+    viewer following a shared search whether anything changed since it last looked."""
+    import optuna
+
+    record = catalog.get_study(study_id)
+    study = optuna.load_study(study_name=record.settings["optuna_study"],
+                              storage=open_storage(catalog.path, record.settings.get("storage")))
+    return tuple((t.number, t.state.name) for t in study.get_trials(deepcopy=False))
 
 
 def search_summary(catalog: Catalog, study_id: int) -> dict[str, Any]:
@@ -29,7 +40,7 @@ def search_summary(catalog: Catalog, study_id: int) -> dict[str, Any]:
 
     record = catalog.get_study(study_id)
     study = optuna.load_study(study_name=record.settings["optuna_study"],
-                              storage=open_storage(catalog.path))
+                              storage=open_storage(catalog.path, record.settings.get("storage")))
     maximise = record.direction == "maximize"
     trials, best = [], None
     for frozen in sorted(study.get_trials(deepcopy=False), key=lambda t: t.number):
@@ -99,8 +110,7 @@ def write_search_summary(folder: Path, summary: dict[str, Any]) -> tuple[Path, P
 
 
 def _trial_row(catalog: Catalog, frozen: Any) -> dict[str, Any]:
-    run_id = frozen.user_attrs.get("run_id")
-    run = catalog.get_run_record(run_id) if isinstance(run_id, int) else None
+    run = trial_run(catalog, frozen)  # None for another worker's trial of a shared search
     status = run.status if run is not None else (
         INVALID if frozen.user_attrs.get(FATE) == INVALID_FATE else frozen.state.name.lower())
     seconds = None
@@ -109,10 +119,12 @@ def _trial_row(catalog: Catalog, frozen: Any) -> dict[str, Any]:
     value = frozen.value if frozen.state.name == "COMPLETE" else None  # a pruned trial's is
     last = max(frozen.intermediate_values.items(), default=(None, None))  # its last report
     return {"trial": frozen.number, "state": frozen.state.name.lower(), "status": status,
-            "run_id": run.id if run else None, "run_uid": run.uid if run else None,
+            "run_id": run.id if run else None,
+            "run_uid": run.uid if run else frozen.user_attrs.get("run_uid"),
             "value": _finite(value), "last_reported": _finite(last[1]),
             "last_epoch": last[0], "seconds": seconds,
-            "epochs": run.epochs_done if run else None, "params": _plain(frozen.params)}
+            "epochs": run.epochs_done if run else None, "params": _plain(frozen.params),
+            "worker": frozen.user_attrs.get("host")}
 
 
 def _finite(value: float | None) -> float | None:

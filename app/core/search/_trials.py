@@ -12,8 +12,11 @@ run's catalog status (a run that completed before the kill keeps its result).
 from __future__ import annotations
 
 import math
+import os
 import socket
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from app.core.catalog import Catalog, is_interrupted, pid_alive
@@ -21,6 +24,7 @@ from app.core.errors import CatalogError
 from app.core.statuses import COMPLETED, DIVERGED, FAILED, PRUNED, QUEUED, RUNNING
 
 FATE = "fate"  # user attribute of a trial told FAIL by this code
+HEARTBEAT = "heartbeat"  # user attribute: time.time() of the asking worker's last sign of life
 FAILED_FATE, INTERRUPTED_FATE, INVALID_FATE = "failed", "interrupted", "invalid"
 
 
@@ -32,6 +36,24 @@ def objective(metric: str, *, best_name: str | None, best: float | None,
     else:
         value = test_accuracy if metric == "test_accuracy" else test_macro_f1
     return float(value) if value is not None and math.isfinite(value) else None
+
+
+def heartbeat_seconds() -> float:
+    """How often a running trial says it is alive (``MODELDESK_TRIAL_HEARTBEAT_S``, 30 s)."""
+    return float(os.environ.get("MODELDESK_TRIAL_HEARTBEAT_S", "30"))
+
+
+def stale_after() -> float:
+    """A running trial silent this long was left by a dead worker: four missed heartbeats."""
+    return 4 * heartbeat_seconds()
+
+
+def is_stale(trial: Any, now: float | None = None) -> bool:
+    """Whether a ``RUNNING`` trial's last heartbeat (user attribute) is too old."""
+    beat = trial.user_attrs.get(HEARTBEAT)
+    if not isinstance(beat, int | float):
+        return False
+    return (time.time() if now is None else now) - beat > stale_after()
 
 
 def fate(trial: Any, catalog: Catalog) -> str:
@@ -47,8 +69,8 @@ def fate(trial: Any, catalog: Catalog) -> str:
         return "finished"
     if told == INTERRUPTED_FATE:
         return "interrupted"
-    status = _run_status(catalog, trial.user_attrs.get("run_id"))
-    return "finished" if status in (FAILED, DIVERGED) else "interrupted"
+    run = trial_run(catalog, trial)
+    return "finished" if run is not None and run.status in (FAILED, DIVERGED) else "interrupted"
 
 
 def finished_count(study: Any, catalog: Catalog) -> int:
@@ -67,55 +89,85 @@ def seconds_spent(study: Any) -> float:
 def settle_abandoned(study: Any, catalog: Catalog, metric: str) -> list[int]:
     """Tell every ``RUNNING`` trial whose process is gone how its run ended; queue the values
     of those cut short again. Returns the numbers of the trials found interrupted."""
-    from optuna.trial import TrialState
+
+    from optuna.exceptions import UpdateFinishedTrialError
 
     interrupted = []
     for trial in _abandoned(study, catalog):
-        run = _run(catalog, trial.user_attrs.get("run_id"))
+        run = trial_run(catalog, trial)
         status = run.status if run is not None else None
-        if status == COMPLETED:
-            value = objective(metric, best_name=run.best_val_metric_name,
-                              best=run.best_val_metric, test_accuracy=run.test_accuracy,
-                              test_macro_f1=run.test_macro_f1)
-            if value is not None:
-                study.tell(trial.number, value)
-                continue
-        if status == PRUNED and trial.intermediate_values:
-            study.tell(trial.number, state=TrialState.PRUNED)
+        try:
+            if _settle(study, trial, run, status, metric):
+                interrupted.append(trial.number)
+        except UpdateFinishedTrialError:  # another worker settled it first
             continue
-        study.tell(trial.number, state=TrialState.FAIL)
-        if status not in (FAILED, DIVERGED, COMPLETED):  # stopped, interrupted, no run yet
-            interrupted.append(trial.number)
-            study.enqueue_trial(dict(trial.params))
     return interrupted
 
 
+def _settle(study: Any, trial: Any, run: Any, status: str | None, metric: str) -> bool:
+    """Tell one abandoned trial how it ended; ``True`` when it was cut short (queued again)."""
+    from optuna.trial import TrialState
+
+    if status == COMPLETED:
+        value = objective(metric, best_name=run.best_val_metric_name,
+                          best=run.best_val_metric, test_accuracy=run.test_accuracy,
+                          test_macro_f1=run.test_macro_f1)
+        if value is not None:
+            study.tell(trial.number, value)
+            return False
+    if status == PRUNED and trial.intermediate_values:
+        study.tell(trial.number, state=TrialState.PRUNED)
+        return False
+    study.tell(trial.number, state=TrialState.FAIL)
+    if status in (FAILED, DIVERGED, COMPLETED):
+        return False
+    study.enqueue_trial(dict(trial.params))  # stopped, interrupted, no run yet, lost worker
+    return True
+
+
 def _abandoned(study: Any, catalog: Catalog) -> Iterator[Any]:
+    """``RUNNING`` trials nobody is running any more.
+
+    Ours (a run in this catalog): its run says so. Any other: its process is gone (this
+    machine) or its heartbeat stopped (another machine).
+    """
     from optuna.trial import TrialState
 
     host = socket.gethostname()
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        run = _run(catalog, trial.user_attrs.get("run_id"))
+        run = trial_run(catalog, trial)
         if run is not None and run.status in (RUNNING, QUEUED):
             if is_interrupted(run):
                 yield trial
             continue
-        if run is None and trial.user_attrs.get("host") == host:
-            pid = trial.user_attrs.get("pid")
-            if isinstance(pid, int) and pid_alive(pid):
-                continue  # asked by a live process that has not created its run yet
-        yield trial
+        if run is not None:  # its run ended but the trial was never told: the worker died
+            yield trial
+            continue
+        pid = trial.user_attrs.get("pid")
+        if not isinstance(pid, int):  # asked a moment ago (its attributes follow the ask), or
+            if _age(trial) > stale_after():  # by a process killed in that very moment
+                yield trial
+        elif trial.user_attrs.get("host") == host:
+            if not pid_alive(pid):
+                yield trial
+        elif HEARTBEAT not in trial.user_attrs or is_stale(trial):  # no heartbeat: a local
+            yield trial                                             # search's, moved here
 
 
-def _run(catalog: Catalog, run_id: object) -> Any:
-    if not isinstance(run_id, int):
-        return None
+def _age(trial: Any) -> float:
+    start = trial.datetime_start
+    return 0.0 if start is None else (datetime.now() - start).total_seconds()
+
+
+def trial_run(catalog: Catalog, trial: Any) -> Any:
+    """The trial's run in this catalog: by its uid (a shared study's trials come from many
+    catalogs, whose ids mean nothing here), by id for trials from before uids were kept."""
+    uid = trial.user_attrs.get("run_uid")
     try:
-        return catalog.get_run_record(run_id)
+        if isinstance(uid, str):
+            found = catalog.find_run_id(uid)
+            return None if found is None else catalog.get_run_record(found)
+        run_id = trial.user_attrs.get("run_id")
+        return catalog.get_run_record(run_id) if isinstance(run_id, int) else None
     except CatalogError:  # deleted from the catalog since
         return None
-
-
-def _run_status(catalog: Catalog, run_id: object) -> str | None:
-    run = _run(catalog, run_id)
-    return None if run is None else run.status

@@ -18,7 +18,7 @@ from app.core.config import fmt
 
 FIXED = ("trial", "status", "value", "seconds", "epochs")
 HEADERS = {"trial": "Trial", "status": "Status", "value": "Metric", "seconds": "Time (s)",
-           "epochs": "Epochs"}
+           "epochs": "Epochs", "worker": "Worker"}
 RUN_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -41,18 +41,21 @@ class TrialsTable(QTableWidget):
 
     # ----------------------------------------------------------------------------- API
     def set_trials(self, trials: Sequence[Mapping[str, Any]], best_run_id: int | None,
-                   metric: str) -> None:
+                   metric: str, *, shared: bool = False) -> None:
+        """Rows for ``trials``; a ``shared`` search's also say which worker ran each (a trial
+        another worker ran has no run in this catalog until it is imported)."""
         params = list(dict.fromkeys(k for t in trials for k in t["params"]))
+        fixed = (*FIXED, "worker") if shared else FIXED
         self._filling = True
         try:
-            self.setColumnCount(len(FIXED) + len(params))
+            self.setColumnCount(len(fixed) + len(params))
             self.setHorizontalHeaderLabels(
-                [HEADERS[c] if c != "value" else metric for c in FIXED] + params)
+                [HEADERS[c] if c != "value" else metric for c in fixed] + params)
             self.setRowCount(len(trials))
             bold = QFont()
             bold.setBold(True)
             for row, trial in enumerate(trials):
-                cells = [_text(trial.get(c)) for c in FIXED]
+                cells = [_text(trial.get(c)) for c in fixed]
                 cells += [_text(trial["params"].get(p)) for p in params]
                 run_id = trial.get("run_id")
                 for column, text in enumerate(cells):

@@ -6,14 +6,17 @@ records: ``SearchStarted`` shows that study, each ``TrialStarted`` / ``TrialEnde
 its summary (``search_summary`` and ``best_run_report``, read on the heavy pool: Optuna's
 journal and a model build), and the table and plots redraw from it. Stop asks the queue to
 stop; Continue queues the study's own stored plan again, which the core resumes without
-repeating finished trials.
+repeating finished trials. A shared search (one whose study lives in PostgreSQL or a shared
+journal, see docs/scale-out.md) is looked at in its storage every few seconds while it is shown
+(its trials' states only; the summary is re-read when they change), so other workers' trials
+appear as they arrive.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -35,6 +38,7 @@ from app.core.search import (
     TrialStarted,
     best_run_report,
     search_summary,
+    trial_states,
 )
 from app.gui.pages._search_plots import SearchPlots
 from app.gui.pages._search_table import TrialsTable
@@ -47,6 +51,9 @@ def _read(catalog: Catalog, study_id: int) -> tuple[Any, dict[str, Any], Any]:
     """On the pool: the study, its summary and its best run's report."""
     return (catalog.get_study(study_id), search_summary(catalog, study_id),
             best_run_report(catalog, study_id))
+
+
+FOLLOW_MS = 5000
 
 
 class SearchPage(QWidget):
@@ -62,6 +69,11 @@ class SearchPage(QWidget):
         self.study: Any = None
         self.summary: dict[str, Any] | None = None
         self._generation = 0
+        self._loading = False
+        self._states: tuple = ()  # a shared study's trial states when last drawn
+        self.follow_timer = QTimer(self)  # re-reads a shared search's storage while shown
+        self.follow_timer.setInterval(FOLLOW_MS)
+        self.follow_timer.timeout.connect(self._on_follow)
         self._build()
         queue.event.connect(self._on_event)
         queue.queue_changed.connect(self._update_buttons)
@@ -142,11 +154,16 @@ class SearchPage(QWidget):
         generation, catalog = self._generation, self.state.catalog
 
         def done(result: tuple) -> None:
+            self._loading = False
             if generation == self._generation:
                 self._apply(*result)
 
-        run_in_background(self, lambda: _read(catalog, study_id), done, self._show_error,
-                          heavy=True)
+        def failed(message: str) -> None:
+            self._loading = False
+            self._show_error(message)
+
+        self._loading = True
+        run_in_background(self, lambda: _read(catalog, study_id), done, failed, heavy=True)
 
     def stop(self) -> None:
         if self._running_here():
@@ -191,8 +208,9 @@ class SearchPage(QWidget):
     def _apply(self, study: Any, summary: dict[str, Any], report: Any) -> None:
         self.study, self.summary = study, summary
         best = summary["best_run"]
+        shared = study.settings.get("storage") is not None
         self.table.set_trials(summary["trials"], best["run_id"] if best else None,
-                              study.metric or "metric")
+                              study.metric or "metric", shared=shared)
         self.plots.show_summary(summary)
         counts = ", ".join(f"{n} {s}" for s, n in sorted(study.trial_counts.items()))
         budget = study.settings.get("trials")
@@ -202,11 +220,37 @@ class SearchPage(QWidget):
         if timeout:
             parts.append(f"budget {timeout:g} s")
         parts.append(f"{study.sampler} sampler, {study.settings.get('pruner')} pruner")
+        if shared:
+            workers = sorted({t["worker"] for t in summary["trials"] if t.get("worker")})
+            parts.append(f"shared by {len(workers)} worker machine(s) through "
+                         f"{study.settings['storage']}")
         self.status_label.setText(" · ".join(parts) + (f" ({counts})" if counts else ""))
+        if shared:
+            self._states = tuple((t["trial"], t["state"].upper()) for t in summary["trials"])
+            self.follow_timer.start()
+        else:
+            self.follow_timer.stop()
         self.verdict_label.setText(report.line if report is not None else
                                    "No trial has completed yet.")
         self._update_buttons()
         self.summary_shown.emit(study.id)
+
+    def _on_follow(self) -> None:
+        if not self.isVisible() or self.study_id is None or self._loading:
+            return
+        catalog, study_id = self.state.catalog, self.study_id
+        self._loading = True
+
+        def done(states: tuple) -> None:
+            self._loading = False
+            if study_id == self.study_id and states != self._states:
+                self.show_study(study_id)
+
+        def failed(message: str) -> None:
+            self._loading = False
+            self._show_error(message)
+
+        run_in_background(self, lambda: trial_states(catalog, study_id), done, failed)
 
     def _running_here(self) -> bool:
         current = self.queue.current
@@ -230,3 +274,4 @@ class SearchPage(QWidget):
 
     def _show_error(self, message: str) -> None:
         self.status_label.setText(f"<span style='color:#B34700'>{message}</span>")
+

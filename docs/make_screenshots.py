@@ -20,6 +20,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "docs"))
+from _shots_understand import (  # noqa: E402 - beside this script, not a package
+    flipped_table,
+    imbalanced_table,
+    shoot_check_labels,
+    shoot_data_report,
+    shoot_evaluation,
+    shoot_explanations,
+)
 
 SHAPES = REPO / "resources" / "samples" / "shapes"
 TOPICS = REPO / "resources" / "samples" / "topics.csv"
@@ -135,11 +144,14 @@ def main() -> int:
     window.show()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    def shoot(name: str) -> None:
+    def grab(widget, name: str) -> None:  # noqa: ANN001
         settle()
         path = args.out / f"{name}.png"
-        window.grab().save(str(path))
+        widget.grab().save(str(path))
         print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
+
+    def shoot(name: str) -> None:
+        grab(window, name)
 
     state.open_dataset(SHAPES)
     wait_until(lambda: state.dataset is not None)
@@ -192,6 +204,10 @@ def main() -> int:
 
     shoot_registry(window, ids, shoot)
     shoot_deploy(window, ids, shoot)
+    shoot_evaluation(window, ids["bag_slow"], shoot, wait_until)
+    shoot_explanations(window, ids, SHAPES, shoot, wait_until)
+    shoot_data_report(window, imbalanced_table(TOPICS, home), shoot, wait_until)
+    shoot_check_labels(window, flipped_table(TOPICS, home), grab, wait_until)
 
     try_page = window.show_page("Try it")
     wait_until(lambda: try_page.select_run(ids["bag_fast"]))

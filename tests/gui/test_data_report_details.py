@@ -47,6 +47,9 @@ def test_imbalance_warning_and_split_per_class(qtbot, page, state, tmp_path) -> 
     assert warning.isVisible() and warning.wordWrap()
     assert "imbalanced: ham 130 vs spam 20 (6.5 : 1" in warning.text()
     assert "more spam samples" in warning.text()
+    for width in (900, 1280):  # the whole warning shows in a cramped and a wide window
+        page.resize(width, 600)
+        qtbot.waitUntil(lambda w=warning: w.height() >= w.heightForWidth(w.width()))
 
     table = page.split.table
     expected = {row.name: (row.train, row.val, row.test)

@@ -8,8 +8,10 @@ import pytest
 from conftest import SHAPES, TOPICS, train_runs
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
+from app.core.inference import ClassScore
+from app.gui.pages._try_results import PredictionView
 from app.gui.pages.try_page import TryPage
 from app.gui.state import AppState
 
@@ -135,3 +137,15 @@ def test_a_corrupt_image_shows_a_message_and_the_page_stays_usable(qtbot, page, 
     with qtbot.waitSignal(page.predicted, timeout=WAIT_MS):
         page.open_image(SHAPES / "square" / "002.png")
     assert len(page.results.shown()) == 3
+
+
+def test_new_scores_replace_the_old_rows_at_once(qtbot) -> None:  # noqa: ANN001
+    """An image model's rows, then a text model's: only the new names are drawn, even before
+    the event loop has deleted the old labels (they were drawn under the new ones)."""
+    results = PredictionView()
+    qtbot.addWidget(results)
+    results.show()
+    results.show_scores([ClassScore("star", 0.96), ClassScore("triangle", 0.04)])
+    results.show_scores([ClassScore("sports", 0.99), ClassScore("weather", 0.01)])
+    drawn = {label.text() for label in results.rows.findChildren(QLabel) if label.isVisible()}
+    assert drawn == {"sports", "weather", "99.0%", "1.0%"}

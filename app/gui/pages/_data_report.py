@@ -49,6 +49,7 @@ class ReportView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.imbalance)
         layout.addWidget(self.tree, 1)
+        self.tree.setMinimumHeight(60)  # gives way to the summary and the warning
         self.work = PendingWork(self)  # the near-duplicate search not yet answered
         self.dataset: Dataset | None = None
         self.near: tuple[NearDuplicateGroup, ...] | None = None  # None: not known (yet)
@@ -70,6 +71,7 @@ class ReportView(QWidget):
         imbalance = report.imbalance
         self.imbalance.setText(f"⚠ {imbalance.message()}" if imbalance else "")
         self.imbalance.setVisible(imbalance is not None)
+        self._fit_warning()
         self.tree.clear()
         self._add_skipped(report)
         self._add_duplicates(report)
@@ -178,6 +180,14 @@ class ReportView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._apply_first_width()
+        self._fit_warning()
+
+    def _fit_warning(self) -> None:
+        """The warning keeps the height its wrapped text needs at this width (a splitter pane
+        gives no height-for-width, so without this it was cut off); the tree gives way."""
+        width = self.imbalance.width() or self.width()
+        self.imbalance.setMinimumHeight(self.imbalance.heightForWidth(width)
+                                        if self.imbalance.text() else 0)
 
     def _top(self, title: str, warn: bool) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self.tree, [title])

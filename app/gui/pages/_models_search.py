@@ -182,7 +182,8 @@ class SearchPanel(QWidget):
         a model's options), starting from ``values`` (the form's, keyed like the rows)."""
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
+            if item.widget() is not None:  # hidden at once; deleted by the event loop
+                item.widget().hide()
                 item.widget().deleteLater()
         self.rows = {}
         for prefix, fields in groups:

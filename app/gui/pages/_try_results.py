@@ -102,7 +102,8 @@ class PredictionView(QWidget):
     def _clear_rows(self) -> None:
         while self.grid.count():
             widget = self.grid.takeAt(0).widget()
-            if widget is not None:
+            if widget is not None:  # hidden now: deletion waits for the event loop, and
+                widget.hide()       # until then the old rows would be drawn under the new
                 widget.deleteLater()
         self.rows.hide()
 

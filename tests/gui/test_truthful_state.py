@@ -12,8 +12,12 @@ from conftest import SHAPES, job_event, open_dataset
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from app.core.engine import Paused, RunStarted
+from app.core.engine import EpochEnd, Paused, RunStarted
 from app.core.jobs import JobEnded, RunCreated
+from app.gui.pages._catalog_model import COLUMNS
+
+STATUS = next(column for column in COLUMNS if column.title == "Status")
+EPOCHS = next(column for column in COLUMNS if column.title == "Epochs")
 
 WAIT_MS = 60_000
 
@@ -147,3 +151,35 @@ def test_every_message_bar_pushes_the_layout_down(qtbot, window, state) -> None:
     state.fine_tune_changed.emit(f"run 1 · {LONG}")
     banner = models.fine_tune_banner
     assert_takes_its_own_space(banner, banner.label)
+
+
+# ------------------------------------------------------- 3: the catalog's running row
+def test_the_catalog_shows_the_training_runs_progress(qtbot, window, state, queue) -> None:
+    page = training_page(qtbot, window, state, epochs=50)
+    catalog = window.pages["Catalog"]
+    with job_event(qtbot, queue, RunCreated) as created, \
+            job_event(qtbot, queue, EpochEnd, where=lambda event: event.epoch == 1):
+        page.start_button.click()
+    with job_event(qtbot, queue, Paused, where=lambda event: event.paused):
+        queue.pause()
+    run_id = created.args[0].run_id
+    window.show_page("Catalog")
+    catalog.open_run(run_id)
+
+    def shown() -> tuple[str, str, str]:
+        row = catalog.model.row_of(run_id)
+        if row is None:
+            return "", "", catalog.detail.title.text()
+        cell = catalog.model.index
+        return (cell(row, COLUMNS.index(STATUS)).data(), cell(row, COLUMNS.index(EPOCHS)).data(),
+                catalog.detail.title.text())
+
+    with contextlib.suppress(AssertionError):  # asserted below, once the run is stopped
+        qtbot.waitUntil(lambda: shown()[0] == "running" and shown()[1] != "0/50"
+                        and shown()[2].endswith("— running"), timeout=10_000)
+    while_training = shown()
+    stop(qtbot, queue)
+    status, epochs, title = while_training
+    assert status == "running" and title.endswith("— running"), while_training
+    done, _, total = epochs.partition("/")
+    assert int(done) >= 1 and total == "50", while_training

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from conftest import SHAPES, job_event, open_dataset
+from conftest import SHAPES, TOPICS, job_event, open_dataset
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -183,3 +183,16 @@ def test_the_catalog_shows_the_training_runs_progress(qtbot, window, state, queu
     assert status == "running" and title.endswith("— running"), while_training
     done, _, total = epochs.partition("/")
     assert int(done) >= 1 and total == "50", while_training
+
+
+# ------------------------------------------------------- 5: the run name's dataset
+def test_the_run_name_stays_with_the_dataset_it_was_typed_for(qtbot, window, state) -> None:
+    models = window.show_page("Models")
+    open_dataset(qtbot, state, SHAPES)
+    state.update_values({"name": "shapes-baseline"})
+    open_dataset(qtbot, state, SHAPES)  # the same one again: still its name
+    assert state.values["name"] == "shapes-baseline"
+    open_dataset(qtbot, state, TOPICS)  # another dataset: not its name
+    assert state.values["name"] == ""
+    assert models.run_form.values()["name"] == ""
+    assert state.build_config().name == ""

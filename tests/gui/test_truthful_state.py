@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 
-from conftest import SHAPES, TOPICS, job_event, open_dataset
+from conftest import SHAPES, TOPICS, job_event, open_dataset, train_runs
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.core.engine import EpochEnd, Paused, RunStarted
 from app.core.jobs import JobEnded, RunCreated
 from app.gui.pages._catalog_model import COLUMNS
+from app.gui.pages.try_page import TryPage
 
 STATUS = next(column for column in COLUMNS if column.title == "Status")
 EPOCHS = next(column for column in COLUMNS if column.title == "Epochs")
@@ -196,3 +197,31 @@ def test_the_run_name_stays_with_the_dataset_it_was_typed_for(qtbot, window, sta
     assert state.values["name"] == ""
     assert models.run_form.values()["name"] == ""
     assert state.build_config().name == ""
+
+
+# ------------------------------------------------------------ 6: Try it's first model
+def _train_and_announce(qtbot, state, page, name: str) -> int:  # noqa: ANN001
+    run_id = train_runs(state.catalog.path, {name: {
+        "name": name, "dataset": str(SHAPES), "model": "mlp", "epochs": 1, "batch_size": 32,
+        "seed": 0}})[name]
+    with qtbot.waitSignal(page.runs_listed, timeout=WAIT_MS,
+                          check_params_cb=lambda runs: run_id in [run.id for run in runs]):
+        state.runs_changed.emit()
+    return run_id
+
+
+def test_try_it_starts_on_the_newest_model_unless_one_was_picked(qtbot, state, queue) -> None:
+    page = TryPage(state, queue)
+    qtbot.addWidget(page)
+    page.resize(1110, 740)
+    page.show()
+    listed = []
+    page.runs_listed.connect(listed.append)
+    qtbot.waitUntil(lambda: bool(listed), timeout=WAIT_MS)  # the empty catalog's list
+    first = _train_and_announce(qtbot, state, page, "first")
+    assert page.current_run_id() == first
+    second = _train_and_announce(qtbot, state, page, "second")
+    assert page.current_run_id() == second  # the newest, row 0: nobody picked "first"
+    assert page.select_run(first)  # an explicit pick is kept while it exists
+    _train_and_announce(qtbot, state, page, "third")
+    assert page.current_run_id() == first

@@ -11,6 +11,7 @@ import contextlib
 from conftest import SHAPES, TOPICS, job_event, open_dataset, train_runs
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from app.core.engine import EpochEnd, Paused, RunStarted
 from app.core.jobs import JobEnded, RunCreated
@@ -80,7 +81,7 @@ def test_a_runs_message_goes_when_that_run_is_trashed(qtbot, window, state, queu
     catalog = window.show_page("Catalog")
     with qtbot.waitSignal(catalog.runs_trashed, timeout=WAIT_MS):
         catalog.trash_runs([run_id])
-    qtbot.waitUntil(lambda: not page.messages.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not page.messages.isVisibleTo(page), timeout=10_000)  # page hidden
 
 
 # ------------------------------------------------------------- 2: the header's run
@@ -90,7 +91,7 @@ def test_the_header_names_the_run_training_not_the_form(qtbot, window, state, qu
     state.set_model("lenet5")  # the form moves on to the next run meanwhile
     state.update_values({"name": "next-run"})
     named = f"run {run_id}</b>: “first-run”"
-    with contextlib.suppress(AssertionError):  # asserted below, once the run is stopped
+    with contextlib.suppress(WaitTimeout):  # asserted below, once the run is stopped
         qtbot.waitUntil(lambda: named in page.summary_label.text(), timeout=10_000)
     while_training = page.summary_label.text()
     stop(qtbot, queue)
@@ -175,7 +176,7 @@ def test_the_catalog_shows_the_training_runs_progress(qtbot, window, state, queu
         return (cell(row, COLUMNS.index(STATUS)).data(), cell(row, COLUMNS.index(EPOCHS)).data(),
                 catalog.detail.title.text())
 
-    with contextlib.suppress(AssertionError):  # asserted below, once the run is stopped
+    with contextlib.suppress(WaitTimeout):  # asserted below, once the run is stopped
         qtbot.waitUntil(lambda: shown()[0] == "running" and shown()[1] != "0/50"
                         and shown()[2].endswith("— running"), timeout=10_000)
     while_training = shown()

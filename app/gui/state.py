@@ -2,7 +2,8 @@
 
 Holds the open dataset, the open catalog, the chosen architecture and the user's run values.
 Loading a dataset happens on the thread pool; the state announces ``dataset_loading`` first,
-then ``dataset_changed`` or ``dataset_failed``.
+then ``dataset_changed`` or ``dataset_failed``. The run name is typed for one dataset: opening
+another blanks it (two unrelated runs would quietly share it), reopening the same keeps it.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class AppState(QObject):
             **{key: params[key].default for key in SPLIT_KEYS},
             **{k: v for k, v in remembered.items() if k in params}}
         self.values.pop("init_from", None)  # a fine-tune is chosen anew, never remembered
+        # the dataset the run name was typed for (last time's dataset for a remembered name)
+        self._name_for = _resolved(settings.last_dataset()) if self.values.get("name") else None
         self.model_options: dict[str, Any] = {}
         self.fine_tune_label = ""  # the run init_from names, as the Models page shows it
         # --catalog, then $MODELDESK_CATALOG, then the catalog used last time, then the default.
@@ -87,10 +90,13 @@ class AppState(QObject):
             self._loading = None
             self.dataset, self.table_options = dataset, options
             self.settings.set_last_dataset(path)
+            renamed = self._forget_name_of_other_dataset(path)
             if not self.model_name or get_spec(self.model_name).kind != dataset.kind:
                 self.set_model(default_model(dataset.kind))
             elif not self.model_options:
                 self.model_options = get_spec(self.model_name).options_with_defaults({})
+            if renamed:
+                self.values_changed.emit()
             self.dataset_changed.emit(dataset)
 
         def failed(message: str) -> None:
@@ -130,6 +136,8 @@ class AppState(QObject):
 
     def update_values(self, values: dict[str, Any], model_options: dict[str, Any] | None = None,
                       ) -> None:
+        if "name" in values and values["name"] != self.values.get("name"):
+            self._name_for = _resolved(self.dataset.path) if self.dataset is not None else None
         self.values.update(values)
         if model_options is not None:
             self.model_options = dict(model_options)
@@ -184,6 +192,16 @@ class AppState(QObject):
         self.values_changed.emit()
         self.fine_tune_changed.emit("")
 
+    def _forget_name_of_other_dataset(self, path: str) -> bool:
+        """Blank the run name typed for another dataset; ``True`` if it was blanked."""
+        opened = _resolved(path)
+        if not self.values.get("name") or self._name_for in (None, opened):
+            self._name_for = opened
+            return False
+        self.values["name"], self._name_for = "", None
+        self._remember()
+        return True
+
     def _remember(self) -> None:
         kept = {k: v for k, v in self.values.items() if k != "init_from"}
         self.settings.set_last_values({**kept, "model": self.model_name})
@@ -207,3 +225,7 @@ class AppState(QObject):
         if self.dataset.kind != "image":  # kept for the next image dataset; not shown for text
             values = {k: v for k, v in values.items() if k not in AUGMENT_KEYS}
         return make_config(values)
+
+
+def _resolved(path: str | Path | None) -> str | None:
+    return None if not path else str(Path(path).resolve())

@@ -1,6 +1,8 @@
 """The message strip: how the last run ended, in words, inside the window (never a dialog).
 
-A stopped run gets a "Resume run N" button; the page decides what that button does.
+A stopped run gets a "Resume run N" button; the page decides what that button does. The strip
+remembers which run it is about (``run_id``), so the page can clear it once that run is no
+longer the news: the next run was created, or that run went to the trash or was deleted.
 """
 
 from __future__ import annotations
@@ -39,15 +41,18 @@ class MessageArea(QFrame):
         layout.addWidget(self.resume_button)
         layout.addWidget(self.close_button)
         self.kind = ""
+        self.run_id: int | None = None  # the run the message is about, if it is about one
         self._resume_run: int | None = None
         self.clear()
 
-    def show_message(self, kind: str, text: str, *, resume_run: int | None = None) -> None:
+    def show_message(self, kind: str, text: str, *, run_id: int | None = None,
+                     resume_run: int | None = None) -> None:
         background, border, color = _COLORS[kind]
         self.setStyleSheet(
             f"#trainingMessage {{ background: {background}; border: 1px solid {border}; "
             f"border-radius: 4px; }} #trainingMessage QLabel {{ color: {color}; }}")
         self.kind = kind
+        self.run_id = run_id if run_id is not None else resume_run
         self.label.setText(text)
         self._resume_run = resume_run
         self.resume_button.setVisible(resume_run is not None)
@@ -57,6 +62,7 @@ class MessageArea(QFrame):
 
     def clear(self) -> None:
         self.kind = ""
+        self.run_id = None
         self.label.clear()
         self._resume_run = None
         self.resume_button.setVisible(False)

@@ -6,7 +6,9 @@ Deleting moves runs to the trash (with Undo); the Trash view restores them or em
 trash, which deletes their files. Every read and write of this page runs off the GUI thread
 and reports back through ``run_in_background``. A change to one run (``state.run_changed``)
 re-reads that row only; ``state.runs_changed`` without a ``run_changed`` just before it in
-the same turn of the event loop reloads the loaded rows.
+the same turn of the event loop reloads the loaded rows. While a run trains, its row (and the
+detail, if it shows that run) is re-read on RunStarted and each EpochEnd, at most once per
+``PROGRESS_MS``, so a fast run does not flood the catalog with reads.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, TrashReport, export_runs_csv
+from app.core.engine import EpochEnd, RunStarted
 from app.core.jobs import JobEnded
 from app.core.search import SearchOutcome
 from app.gui.pages._catalog_detail import RunDetailView
@@ -44,6 +47,7 @@ from app.gui.workers import run_in_background
 _WIDTHS = {"": 26, "ID": 44, "Name": 160, "Status": 80, "Model": 124, "Dataset": 96,
            "Best val": 100, "Test acc": 66, "Macro F1": 66, "Epochs": 56, "Time": 52,
            "Created": 118}
+PROGRESS_MS = 300  # the training run's row is re-read at most this often
 
 
 def _plural(count: int) -> str:
@@ -76,6 +80,10 @@ class CatalogPage(QWidget):
         self._writes = 0  # trash, restore and export tasks not yet answered
         self._one_run_announced = False
         self._kept: tuple[list[int], int | None] = ([], None)
+        self._progress = QTimer(self)  # throttles re-reading the training run's row
+        self._progress.setSingleShot(True)
+        self._progress.setInterval(PROGRESS_MS)
+        self._progress.timeout.connect(self._on_progress_due)
         self.model = RunTableModel(state.catalog, self)
         self.filters = CatalogFilters()
         self.filters.changed.connect(self._on_filters_changed)
@@ -260,12 +268,24 @@ class CatalogPage(QWidget):
             self.detail.refresh()
 
     def _on_job_event(self, event: object) -> None:
+        if isinstance(event, (RunStarted, EpochEnd)):
+            if not self._progress.isActive():
+                self._progress.start()
+            return
         if not isinstance(event, JobEnded):
             return
+        self._progress.stop()  # its row is re-read below
         if event.outcome is None or isinstance(event.outcome, SearchOutcome):
             self.refresh()  # it failed before or after creating its run, or was a search
         else:
             self._on_run_changed(event.outcome.run_id)
+
+    def _on_progress_due(self) -> None:
+        run_id = self.queue.current_run_id
+        if run_id is not None:
+            self.model.update_run(run_id)  # read on the pool
+            if run_id == self.detail.run_id:
+                self.detail.refresh()
 
     def _forget_announcement(self) -> None:
         self._one_run_announced = False

@@ -4,6 +4,10 @@ The page only talks to the ``TrainingQueue`` (which owns the worker thread) and 
 ``AppState``; it receives the active job's records on one signal and dispatches on their type.
 Every handler runs on the GUI thread, and none waits for training. Plots repaint on their own
 timer; events only append to buffers.
+
+The page says what is true now: while a run trains, the header names that run (read from the
+catalog in the background) and the next one only as what "Add to queue" would add; a message
+about a run goes away when the next run is created, and when its run is trashed or deleted.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.catalog import RunRecord
+from app.core.config import RunConfig
 from app.core.engine import EpochEnd, Notice, Paused, RunStarted
 from app.core.errors import ModelDeskError
 from app.core.jobs import JobEnded, ResumeJob, RunCreated, TrainJob
@@ -31,7 +37,7 @@ from app.gui.pages._training_queue_view import QueueView
 from app.gui.pages._training_status import StatusPanel
 from app.gui.state import AppState
 from app.gui.training_queue import TrainingQueue
-from app.gui.workers import StepBatch
+from app.gui.workers import StepBatch, run_in_background
 
 SIDE_WIDTH = 330
 
@@ -43,6 +49,8 @@ class TrainingPage(QWidget):
         self.state, self.queue = state, queue
         self.run_id: int | None = None  # the catalog run the worker is training now
         self._pause_requested = False
+        self._training_text = ""  # the header's words for the run training now
+        self._keep_message = False  # a notice shown for the job starting, before its run exists
         self._build()
         self._connect()
         self._on_config_changed()
@@ -103,6 +111,8 @@ class TrainingPage(QWidget):
         for signal in (self.state.dataset_changed, self.state.model_changed,
                        self.state.values_changed):
             signal.connect(self._on_config_changed)
+        self.state.runs_changed.connect(self._on_runs_changed)
+        self.state.catalog_changed.connect(lambda _catalog: self.messages.clear())
 
     # ---------------------------------------------------------------------- user actions
     def _on_start(self) -> None:
@@ -149,7 +159,7 @@ class TrainingPage(QWidget):
         elif isinstance(event, Paused):
             self._on_paused(event.paused)
         elif isinstance(event, Notice):
-            self.messages.show_message(event.level, f"Run {self.run_id}: {event.text}.")
+            self._on_notice(event)
         elif isinstance(event, TrialEnded):  # a search's trial: its run's own ending
             if event.outcome is not None:
                 self._on_outcome(event.outcome, in_search=True)
@@ -168,6 +178,11 @@ class TrainingPage(QWidget):
 
     def _on_run_created(self, run_id: int) -> None:
         self.run_id = run_id
+        if self._keep_message:  # the starting job's notice: about this run now
+            self.messages.run_id, self._keep_message = run_id, False
+        elif self.messages.kind:
+            self.messages.clear()  # about an earlier run, or a job before this one
+        self._describe_training(run_id)
         self.state.run_changed.emit(run_id)  # the catalog shows the new run as running
         self.state.runs_changed.emit()
 
@@ -180,38 +195,61 @@ class TrainingPage(QWidget):
         self.status.start(event)
         self._update_buttons()
 
+    def _on_notice(self, event: Notice) -> None:
+        prefix = f"Run {self.run_id}: " if self.run_id is not None else ""
+        self.messages.show_message(event.level, f"{prefix}{event.text}.", run_id=self.run_id)
+        self._keep_message = self.run_id is None
+
+    def _on_runs_changed(self) -> None:
+        """Clear a message about a run that is gone (trashed or deleted); the catalog is
+        read on the pool."""
+        run_id, catalog = self.messages.run_id, self.state.catalog
+        if run_id is None or run_id == self.run_id:
+            return
+
+        def done(row: object) -> None:
+            if row is None and self.messages.run_id == run_id:
+                self.messages.clear()
+
+        run_in_background(self, lambda: catalog.run_row(run_id), done, lambda _message: None)
+
     def _on_paused(self, paused: bool) -> None:
         self._pause_requested = False
         self.status.set_paused(paused)
         self._update_buttons()
 
     def _on_outcome(self, outcome: RunOutcome, in_search: bool = False) -> None:
-        run = f"Run {outcome.run_id}"
+        self._show_outcome(outcome, in_search)
+        self.status.finish(outcome.status)
+        self._end_run()
+        self.state.run_changed.emit(outcome.run_id)
+        self.state.runs_changed.emit()
+
+    def _show_outcome(self, outcome: RunOutcome, in_search: bool) -> None:
+        run, about = f"Run {outcome.run_id}", outcome.run_id
         if outcome.status == STOPPED and in_search:
             pass  # the search's own ending says how to continue it
         elif outcome.status == PRUNED:
             self.messages.show_message("info", f"{run} was pruned after epoch "
-                                       f"{outcome.epochs_done}: {outcome.message}")
+                                       f"{outcome.epochs_done}: {outcome.message}", run_id=about)
         elif outcome.status == STOPPED:
             self.messages.show_message(
                 "warning", f"{run} stopped after epoch {outcome.epochs_done} — resume it "
                 "from the Catalog page or with the Resume button.",
                 resume_run=outcome.run_id)
         elif outcome.status == DIVERGED:
-            self.messages.show_message("error", f"{run} diverged: {outcome.message}")
+            self.messages.show_message("error", f"{run} diverged: {outcome.message}",
+                                       run_id=about)
         elif outcome.status == COMPLETED and outcome.health:
             self.messages.show_message(
                 "warning", f"{_completed_text(outcome)} It is {outcome.health}: its validation "
                 "accuracy never beat always answering the most frequent class. Try another "
-                "learning rate or model, and check the labels.")
+                "learning rate or model, and check the labels.", run_id=about)
         elif outcome.status == COMPLETED:
-            self.messages.show_message("success", _completed_text(outcome))
+            self.messages.show_message("success", _completed_text(outcome), run_id=about)
         else:
-            self.messages.show_message("error", f"{run} failed: {outcome.message}")
-        self.status.finish(outcome.status)
-        self.run_id = None
-        self.state.run_changed.emit(outcome.run_id)
-        self.state.runs_changed.emit()
+            self.messages.show_message("error", f"{run} failed: {outcome.message}",
+                                       run_id=about)
 
     def _on_search_ended(self, outcome: SearchOutcome) -> None:
         if outcome.status == STOPPED:
@@ -223,24 +261,46 @@ class TrainingPage(QWidget):
             self.messages.show_message("success", f"Search {outcome.name!r} finished "
                                        f"{outcome.finished} trial(s){best}.")
         self.status.finish(outcome.status)
-        self.run_id = None
+        self._end_run()
         self.state.runs_changed.emit()
 
     def _on_failed(self, message: str) -> None:
         prefix = f"Run {self.run_id} failed" if self.run_id is not None else "Could not start"
-        self.messages.show_message("error", f"{prefix}: {message}")
+        self.messages.show_message("error", f"{prefix}: {message}", run_id=self.run_id)
         self.status.finish("failed")
-        self.run_id = None
+        self._end_run()
         self.state.runs_changed.emit()
 
     def _on_config_changed(self, *_args: object) -> None:
         try:
             config = self.state.build_config()
         except ModelDeskError as error:
-            self.summary_label.setText(f"<span style='color:#8a6d3b'>Not ready: "
-                                       f"{_escape(str(error))}</span>")
-            return
-        self.summary_label.setText(f"Start trains {config_summary(config)}")
+            upcoming = (f"<span style='color:#8a6d3b'>Not ready: "
+                        f"{_escape(str(error))}</span>")
+        else:
+            upcoming = f"{'Add to queue' if self.run_id else 'Start'} trains " \
+                       f"{config_summary(config)}"
+        if self.run_id is not None and self._training_text:
+            upcoming = (f"{self._training_text}<br><span style='color:#666'>Next: "
+                        f"{upcoming}</span>")
+        self.summary_label.setText(upcoming)
+
+    def _describe_training(self, run_id: int) -> None:
+        """Name the run the worker trains in the header, from its catalog row (on the pool:
+        a resume or a reproduction knows its settings only from there)."""
+        catalog = self.state.catalog
+
+        def done(text: str) -> None:
+            if self.run_id == run_id:
+                self._training_text = text
+                self._on_config_changed()
+
+        run_in_background(self, lambda: _training_text(catalog.get_run_record(run_id)), done,
+                          lambda _message: None)
+
+    def _end_run(self) -> None:
+        self.run_id, self._training_text, self._keep_message = None, "", False
+        self._on_config_changed()
 
     # ------------------------------------------------------------------------ helpers
     def _update_buttons(self) -> None:
@@ -261,6 +321,13 @@ def _completed_text(outcome: RunOutcome) -> str:
     if outcome.message:
         text += f" ({outcome.message})"
     return text + "."
+
+
+def _training_text(run: RunRecord) -> str:
+    """Background work: the header's words for the run now training."""
+    config = RunConfig.from_stored(run.config, where=f"run {run.id}")
+    named = "" if config.name else f" “{_escape(run.name)}”"  # a name the run was given
+    return f"Training <b>run {run.id}</b>{named}: {config_summary(config)}"
 
 
 def _escape(text: str) -> str:

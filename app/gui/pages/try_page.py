@@ -7,6 +7,9 @@ Listing the runs (the catalog says which have a usable model), loading a model a
 predicting all happen on the thread pool; each result is tagged with the request it answers
 and dropped when a newer request has been made since (the user typed on, or picked another
 model).
+
+The combo starts on the newest usable model (row 0) whenever the list is re-read, unless the
+user picked one (the combo's ``activated``, ``select_run``, ``select_model``) that still exists.
 """
 
 from __future__ import annotations
@@ -76,12 +79,13 @@ class TryPage(QWidget):
         self._runs: dict[str, RunRecord] = {}  # combo key ("run:3", "model:churn@production")
         self._image_path: str | None = None
         self._chosen_run: int | None = None  # the run loaded (or loading) into the predictor
+        self._picked: str | None = None  # the combo key the user chose explicitly
         self._load_generation = 0
         self._request = 0
         self._build()
         state.runs_changed.connect(self._refresh_runs)
         state.registry_changed.connect(self._refresh_runs)
-        state.catalog_changed.connect(lambda _catalog: self._refresh_runs())
+        state.catalog_changed.connect(self._on_catalog_changed)
         self._refresh_runs()
 
     # ----------------------------------------------------------------------------- layout
@@ -91,6 +95,7 @@ class TryPage(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(40)
         self.combo.currentIndexChanged.connect(self._on_run_selected)
+        self.combo.activated.connect(lambda _index: self._remember_pick())
         self.top_k = QSpinBox()
         self.top_k.setRange(1, 10)
         self.top_k.setValue(DEFAULT_TOP_K)
@@ -154,6 +159,7 @@ class TryPage(QWidget):
         index = self.combo.findData(key)
         if index >= 0:
             self.combo.setCurrentIndex(index)
+            self._picked = key
         return index >= 0
 
     def open_image(self, path: str | Path) -> None:
@@ -169,8 +175,15 @@ class TryPage(QWidget):
         run_in_background(self, lambda: (tryable_runs(catalog), aliased_models(catalog)),
                           lambda found: self._on_runs_listed(*found), self.results.show_error)
 
+    def _remember_pick(self) -> None:
+        self._picked = self.combo.currentData()
+
+    def _on_catalog_changed(self, _catalog: Catalog) -> None:
+        self._picked = None  # another catalog's run numbers are other runs
+        self._refresh_runs()
+
     def _on_runs_listed(self, runs: list[RunRecord], aliased: list[AliasedModel]) -> None:
-        previous = self.combo.currentData()
+        previous = self._picked
         self._runs = {entry.key: entry.run for entry in aliased}
         self._runs.update((f"run:{run.id}", run) for run in runs)
         self.combo.blockSignals(True)
@@ -180,6 +193,8 @@ class TryPage(QWidget):
         for run in runs:
             self.combo.addItem(color_swatch(run_color(run.id)), run_title(run), f"run:{run.id}")
         index = self.combo.findData(previous) if previous is not None else -1
+        if index < 0:
+            self._picked = None  # never picked, or the pick is gone: the newest
         self.combo.setCurrentIndex(index if index >= 0 else (0 if self._runs else -1))
         self.combo.blockSignals(False)
         self.combo.setEnabled(bool(self._runs))

@@ -21,6 +21,9 @@ def create_application() -> object:
     style = resources_dir() / "style.qss"
     if style.exists():
         application.setStyleSheet(style.read_text(encoding="utf-8"))
+    from app.gui.gc_on_gui_thread import collect_on_gui_thread
+
+    collect_on_gui_thread(application)  # never a widget destroyed by a pool thread's GC
     return application
 
 

@@ -23,6 +23,13 @@ LOAD_TIMEOUT_MS = 60_000
 TRAIN_TIMEOUT_MS = 180_000
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _gc_on_gui_thread(qapp):  # noqa: ANN001, ANN202 - as create_application does for the app
+    from app.gui.gc_on_gui_thread import collect_on_gui_thread
+
+    collect_on_gui_thread(qapp)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = str(tmp_path_factory.mktemp("qsettings"))

@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="catalog file (default: $MODELDESK_CATALOG or the user data folder)")
     parser.add_argument("--summary-json", metavar="OUT", type=Path,
                         help="with --batch: write one JSON record per run to OUT")
+    mode.add_argument("--launched-run", metavar="JOB.json", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true",
                         help="with --batch: be one of several workers of the file's searches, "
                              "pulling trials from the storage they name (docs/scale-out.md)")
@@ -228,6 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.import_runs:
             return _import_runs(args)
+        if args.launched_run is not None:
+            from app.batch._launched import run_launched
+
+            return run_launched(args.launched_run, _catalog_path(args))
         if args.self_test:
             return _self_test()
         if any(getattr(args, m) is not None for m in _REGISTRY_MODES):

@@ -25,6 +25,7 @@ from app.core.catalog import (
 from app.core.config import RunConfig, run_params
 from app.core.datasets import Dataset, TableOptions, load_dataset
 from app.core.errors import ModelDeskError
+from app.core.jobs import LaunchedJob, TrainJob
 from app.core.palette import default_model, get_spec
 from app.core.runs import names_run
 from app.gui.settings import Settings
@@ -70,6 +71,7 @@ class AppState(QObject):
         self._name_for = _resolved(settings.last_dataset()) if self.values.get("name") else None
         self.model_options: dict[str, Any] = {}
         self.fine_tune_label = ""  # the run init_from names, as the Models page shows it
+        self.processes = 1  # local training processes for the next run (torchrun when > 1)
         # --catalog, then $MODELDESK_CATALOG, then the catalog used last time, then the default.
         path = catalog_path or (None if os.environ.get(ENV_VAR) else settings.last_catalog())
         self.catalog = Catalog(resolve_catalog_path(str(path) if path else None))
@@ -205,6 +207,14 @@ class AppState(QObject):
     def _remember(self) -> None:
         kept = {k: v for k, v in self.values.items() if k != "init_from"}
         self.settings.set_last_values({**kept, "model": self.model_name})
+
+    def train_job(self) -> TrainJob:
+        """The job Train/Start queues: in the window's own process, or in ``processes``
+        local processes (torchrun) when more than one is asked for."""
+        config = self.build_config()
+        if self.processes > 1:
+            return LaunchedJob(config, processes=self.processes)
+        return TrainJob(config)
 
     def build_config(self) -> RunConfig:
         """The run the Start button would launch; raises ``ModelDeskError`` when invalid."""

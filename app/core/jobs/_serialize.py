@@ -9,6 +9,7 @@ from typing import Any
 from app.core.config import RunConfig
 from app.core.errors import ConfigError
 from app.core.jobs._jobs import Job, ReproduceJob, ResumeJob, TrainJob
+from app.core.jobs._launched import launched_job
 from app.core.jobs._search_job import SearchJob
 from app.core.jobs._study import StudyPlan, Trial
 from app.core.search import SearchPlan
@@ -30,7 +31,8 @@ def job_to_json(job: Job | SearchJob) -> dict[str, Any]:
                 "space": dict(study.space), "sampler": study.sampler,
                 "planned_trials": study.planned_trials, "metric": study.metric}}
         return {"kind": "train", "config": job.config.to_dict(), "where": job.where,
-                "trial": trial, "parent_run_id": job.parent_run_id}
+                "trial": trial, "parent_run_id": job.parent_run_id,
+                "processes": getattr(job, "processes", 1)}
     raise ConfigError(f"a {type(job).__name__} cannot be saved")
 
 
@@ -47,8 +49,9 @@ def job_from_json(data: Any) -> Job | SearchJob:
     if kind == "train":
         where = str(data.get("where") or "")
         config = RunConfig.from_stored(data.get("config") or {}, where=where or "saved job")
-        return TrainJob(config, where=where, trial=_trial(data.get("trial")),
-                        parent_run_id=data.get("parent_run_id"))
+        job = TrainJob(config, where=where, trial=_trial(data.get("trial")),
+                       parent_run_id=data.get("parent_run_id"))
+        return launched_job(data, job)
     if kind == "search":
         plan = data.get("plan")
         if not isinstance(plan, Mapping):

@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.errors import ConfigError, ModelDeskError
-from app.core.jobs import SearchJob, TrainJob
+from app.core.jobs import SearchJob
 from app.core.palette import (
     ArchitectureSpec,
     ModelSummary,
@@ -50,6 +51,7 @@ from app.gui.widgets.config_form import ConfigForm
 
 ERROR_COLOR = "#B34700"
 COUNT_DELAY_MS = 300  # recount the configured model once typing pauses
+LOCAL_PROCESSES = 16  # the most local training processes offered (one per GPU, usually)
 
 
 class ModelsPage(QWidget):
@@ -136,8 +138,19 @@ class ModelsPage(QWidget):
         self.train_button.setMinimumWidth(110)
         self.queue_button.clicked.connect(lambda: self._enqueue(show_training=False))
         self.train_button.clicked.connect(lambda: self._enqueue(show_training=True))
+        self.processes = QSpinBox()
+        self.processes.setObjectName("processesSpin")
+        self.processes.setRange(1, LOCAL_PROCESSES)
+        self.processes.setPrefix("processes: ")
+        self.processes.setToolTip(
+            "Train data-parallel in this many processes on this computer (torchrun; one per "
+            "GPU on a multi-GPU workstation). 1 trains in the window's own process; several "
+            "cannot be paused, only stopped.")
+        self.processes.valueChanged.connect(lambda value: setattr(self.state, "processes",
+                                                                  int(value)))
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.processes)
         buttons.addWidget(self.queue_button)
         buttons.addWidget(self.train_button)
         right = QWidget()
@@ -359,12 +372,12 @@ class ModelsPage(QWidget):
         if self._blocker():
             return
         try:
-            config = self.state.build_config()
+            job = self.state.train_job()
         except ModelDeskError as error:
             self._general_errors = [str(error)]
             self._update_buttons()
             return
-        self.queue.enqueue(TrainJob(config), self.state.catalog.path)
+        self.queue.enqueue(job, self.state.catalog.path)
         if show_training:
             self.train_requested.emit()  # the main window shows the Training page
 

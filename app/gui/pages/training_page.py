@@ -26,7 +26,7 @@ from app.core.catalog import RunRecord
 from app.core.config import RunConfig
 from app.core.engine import EpochEnd, Notice, Paused, RunStarted
 from app.core.errors import ModelDeskError
-from app.core.jobs import JobEnded, ResumeJob, RunCreated, TrainJob
+from app.core.jobs import JobEnded, LaunchedJob, ResumeJob, RunCreated
 from app.core.runs import RunOutcome
 from app.core.search import SearchOutcome, TrialEnded
 from app.core.statuses import COMPLETED, DIVERGED, PRUNED, STOPPED
@@ -117,13 +117,13 @@ class TrainingPage(QWidget):
     # ---------------------------------------------------------------------- user actions
     def _on_start(self) -> None:
         try:
-            config = self.state.build_config()
+            job = self.state.train_job()
         except ModelDeskError as error:
             self.messages.show_message("error", f"Cannot start: {error}")
             return
         if self.messages.kind == "error":
             self.messages.clear()
-        self.queue.enqueue(TrainJob(config), self.state.catalog.path)
+        self.queue.enqueue(job, self.state.catalog.path)
 
     def _on_pause_toggle(self) -> None:
         if self.queue.is_paused or self._pause_requested:
@@ -309,7 +309,8 @@ class TrainingPage(QWidget):
         self.start_button.setText("Add to queue" if busy else "Start")
         self.start_button.setToolTip("Queue the configured run after the active one" if busy
                                      else "Train the configured run")
-        self.pause_button.setEnabled(busy)
+        launched = isinstance(getattr(self.queue.current, "job", None), LaunchedJob)
+        self.pause_button.setEnabled(busy and not launched)  # several processes: stop only
         self.pause_button.setText("Resume" if busy and paused else "Pause")
         self.stop_button.setEnabled(busy)
 

@@ -61,8 +61,9 @@ def test_first_session_through_every_page(qtbot, window, state, queue, tmp_path)
 
     best = max(state.catalog.list_runs(), key=lambda run: run.test_accuracy or 0)
     try_page = window.show_page("Try it")
-    with qtbot.waitSignal(try_page.model_loaded, timeout=WAIT_MS):
-        qtbot.waitUntil(lambda: try_page.select_run(best.id), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: try_page.select_run(best.id), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: try_page.predictor is not None  # Try it may start on it already:
+                    and try_page.current_run_id() == best.id, timeout=WAIT_MS)  # the newest
     with qtbot.waitSignal(try_page.predicted, timeout=WAIT_MS) as predicted:
         try_page.open_image(SHAPES / "star" / "010.png")
     scores = predicted.args[0]

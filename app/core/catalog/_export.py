@@ -146,7 +146,8 @@ def _extras(values: RunValues, order: dict[str, tuple[Any, ...]]) -> dict[str, A
                 if column not in order:
                     order[column] = (_PER_CLASS, metric, name)
                 extra[column] = value
-    config = {key: value for key, value in values.config.items() if key != VERSION_KEY}
+    config = {key: _one_cell(key, value) for key, value in values.config.items()
+              if key != VERSION_KEY}
     for key, value in flatten(config).items():
         if isinstance(value, Mapping) and not value:
             continue  # {} of a model without options
@@ -174,3 +175,11 @@ def _fixed(run: RunRecord | RunRow) -> list[Any]:
     values: dict[str, Any] = {column: getattr(run, column, None) for column in CSV_COLUMNS}
     values["tags"] = TAG_SEPARATOR.join(run.tags)
     return ["" if values[column] is None else values[column] for column in CSV_COLUMNS]
+
+
+def _one_cell(key: str, value: Any) -> Any:
+    """Only ``model_options`` spreads over columns; another table (``label_changes``: sample
+    id → class, possibly thousands of them) is one JSON cell, blank when empty."""
+    if key == "model_options" or not isinstance(value, Mapping):
+        return value
+    return json.dumps(dict(value), sort_keys=True) if value else ""

@@ -152,7 +152,8 @@ def test_stored_legacy_configs_read_as_version_1(legacy_catalog: Catalog, run_id
     added = {k: v for k, v in config.values().items() if k not in expected}
     assert {**expected, **added} == config.values()
     assert set(added) == {"init_from", "trainable_blocks", "augment", "aug_hflip",
-                          "aug_vflip", "aug_rotation", "aug_crop_scale", "aug_color"}
+                          "aug_vflip", "aug_rotation", "aug_crop_scale", "aug_color",
+                          "label_changes"}
     assert all(config.values()[k] == run_param(k).default for k in added)
     assert RunConfig.from_stored(config.to_dict()) == config
 

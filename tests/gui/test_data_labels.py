@@ -21,12 +21,8 @@ FLIPPED = (3, 30, 61)
 
 
 @pytest.fixture
-def page(qtbot, state, queue) -> DataPage:  # noqa: ANN001
-    widget = DataPage(state, queue)
-    qtbot.addWidget(widget)
-    widget.resize(1110, 740)
-    widget.show()
-    return widget
+def page(data_page) -> DataPage:  # noqa: ANN001 - conftest's shown Data page
+    return data_page
 
 
 @pytest.fixture

@@ -38,12 +38,8 @@ def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def page(qtbot, state, queue) -> DataPage:  # noqa: ANN001
-    widget = DataPage(state, queue)
-    qtbot.addWidget(widget)
-    widget.resize(1110, 740)
-    widget.show()
-    return widget
+def page(data_page) -> DataPage:  # noqa: ANN001 - conftest's shown Data page
+    return data_page
 
 
 def test_big_folder_loads_without_freezing_and_thumbnails_load_lazily(

@@ -12,12 +12,8 @@ from app.gui.pages.data_page import DataPage
 
 
 @pytest.fixture
-def page(qtbot, state, queue) -> DataPage:  # noqa: ANN001
-    widget = DataPage(state, queue)
-    qtbot.addWidget(widget)
-    widget.resize(1110, 740)
-    widget.show()
-    return widget
+def page(data_page) -> DataPage:  # noqa: ANN001 - conftest's shown Data page
+    return data_page
 
 
 def test_shapes_fill_the_header_grid_chart_and_report(qtbot, page, state) -> None:

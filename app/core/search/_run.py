@@ -135,12 +135,12 @@ class _Loop:
             return False
         settle_abandoned(self.study, self.catalog, self.plan.settings.metric)
         planned = self.plan.planned_trials
-        if planned is None or places_taken(self.study, self.catalog) < planned:
+        taken = None if planned is None else places_taken(self.study, self.catalog)
+        if taken is None or taken < planned:
             return False
         finished = finished_count(self.study, self.catalog)
         if not self._waiting:
-            self.emit(WaitingForWorkers(self.study_id, places_taken(self.study, self.catalog)
-                                        - finished, finished))
+            self.emit(WaitingForWorkers(self.study_id, taken - finished, finished))
         self._waiting = True
         self.control.wait_for_stop(POLL_S)
         return True

@@ -38,6 +38,7 @@ from app.core.search import (
     SearchPlan,
     best_model_plan,
 )
+from app.gui.layouts import empty_layout
 from app.gui.pages._models_fields import field_for
 from app.gui.widgets._form_values import FieldError, format_value, parse
 from app.gui.widgets.config_form import INVALID_STYLE, ConfigForm, FieldSpec
@@ -180,11 +181,7 @@ class SearchPanel(QWidget):
                    values: Mapping[str, Any]) -> None:
         """Rows for ``(prefix, fields)`` groups ("" for run settings, the option prefix for
         a model's options), starting from ``values`` (the form's, keyed like the rows)."""
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:  # hidden at once; deleted by the event loop
-                item.widget().hide()
-                item.widget().deleteLater()
+        empty_layout(self.grid)
         self.rows = {}
         for prefix, fields in groups:
             for spec in fields:

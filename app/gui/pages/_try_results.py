@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.core.inference import ClassScore
 from app.gui.colors import series_color
+from app.gui.layouts import empty_layout
 
 BAR_STEPS = 1000
 ERROR_COLOR = "#D55E00"
@@ -100,11 +101,7 @@ class PredictionView(QWidget):
         return self.message.text()
 
     def _clear_rows(self) -> None:
-        while self.grid.count():
-            widget = self.grid.takeAt(0).widget()
-            if widget is not None:  # hidden now: deletion waits for the event loop, and
-                widget.hide()       # until then the old rows would be drawn under the new
-                widget.deleteLater()
+        empty_layout(self.grid)
         self.rows.hide()
 
 
